@@ -1,0 +1,71 @@
+"""Course profiles (full / smoke), per-profile values and seeding."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+PROFILES = ("full", "smoke")
+DEFAULT_PROFILE = "full"
+DEFAULT_SEED = 42
+
+
+def get_profile() -> str:
+    """Return the active profile from COURSE_PROFILE ('full' by default)."""
+    value = os.environ.get("COURSE_PROFILE", DEFAULT_PROFILE).strip().lower() or DEFAULT_PROFILE
+    if value not in PROFILES:
+        raise ValueError(
+            f"Unknown COURSE_PROFILE={value!r}. Use one of {PROFILES}, "
+            "e.g. `COURSE_PROFILE=smoke make run` for a quick pass."
+        )
+    return value
+
+
+def is_smoke() -> bool:
+    """True when the quick CI profile is active."""
+    return get_profile() == "smoke"
+
+
+def pick(full: T, smoke: T) -> T:
+    """Choose a value for the active profile: pick(full=20, smoke=1)."""
+    return smoke if is_smoke() else full
+
+
+def set_seed(seed: int = DEFAULT_SEED) -> int:
+    """Seed Python, NumPy and (if installed) TensorFlow/Keras; return the seed."""
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+    except ImportError:  # TensorFlow/Keras are optional for the pure-NumPy helpers.
+        pass
+    return seed
+
+
+def repo_root() -> Path:
+    """The course repository (the folder holding pyproject.toml), else the current folder."""
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "pyproject.toml").exists() else Path.cwd()
+
+
+def data_dir() -> Path:
+    """Where datasets are cached: $COURSE_DATA_DIR, else data/ in the repository."""
+    env = os.environ.get("COURSE_DATA_DIR")
+    path = Path(env).expanduser() if env else repo_root() / "data"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def results_dir() -> Path:
+    """Where full-profile metrics go: $COURSE_RESULTS_DIR, else results/ in the repository."""
+    env = os.environ.get("COURSE_RESULTS_DIR")
+    return Path(env).expanduser() if env else repo_root() / "results"

@@ -1,0 +1,56 @@
+"""Plotting boilerplate: training curves, confusion matrices, Korean fonts."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def use_korean_font() -> str:
+    """Make matplotlib render Hangul now, with no restart (bundled NanumGothic); return the font name."""
+    import koreanize_matplotlib  # noqa: F401  (importing it registers the font and sets rcParams)
+
+    plt.rcParams["axes.unicode_minus"] = False  # the Korean font lacks the Unicode minus sign
+    return plt.rcParams["font.family"][0]
+
+
+def plot_history(history: Any, metric: str | None = None, title: str = "", baseline: float | None = None):
+    """Plot loss (and a metric) for train vs validation from a Keras History or its dict."""
+    hist = getattr(history, "history", history)
+    names = ["loss"] + ([metric] if metric else [])
+    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names), 3.6), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        epochs = np.arange(1, len(hist[name]) + 1)
+        ax.plot(epochs, hist[name], "o-", ms=3, label="train")
+        if f"val_{name}" in hist:
+            ax.plot(epochs, hist[f"val_{name}"], "s--", ms=3, label="validation")
+        if baseline is not None and name == "loss":
+            ax.axhline(baseline, color="grey", ls=":", label="baseline")
+        ax.set(xlabel="epoch", ylabel=name, title=f"{title} {name}".strip())
+        ax.legend()
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(
+    y_true: Sequence[int], y_pred: Sequence[int], labels: Sequence[str] = ("negative", "positive"), title: str = ""
+):
+    """Confusion matrix with counts and row percentages."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    k = len(labels)
+    cm = np.zeros((k, k), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(4.2, 3.6))
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, f"{cm[i, j]:,}\n{share[i, j]:.1%}", ha="center", va="center",
+                    color="white" if share[i, j] > 0.6 else "black")
+    ax.set(xticks=range(k), yticks=range(k), xticklabels=labels, yticklabels=labels,
+           xlabel="predicted", ylabel="true", title=title or f"confusion matrix (n={cm.sum():,})")
+    fig.tight_layout()
+    return fig
