@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
 import shutil
@@ -150,8 +151,8 @@ def fetch(key: str) -> Path:
         raise DatasetUnavailable(f"{path} is missing and COURSE_OFFLINE is set.")
     try:
         return download(spec.url, path, spec.sha256, spec.size)
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-        raise DatasetUnavailable(f"could not download {spec.url} ({err})") from None
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as err:
+        raise DatasetUnavailable(f"could not download {spec.url} ({err!r}); nothing was kept") from None
 
 
 # ---------------------------------------------------------------- samples and notices

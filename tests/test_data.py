@@ -1,0 +1,204 @@
+import hashlib
+import io
+import os
+import tarfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import helpers
+import helpers.data as data
+from helpers.data import ChecksumError, DataError, RemoteFile
+
+
+def _sha(b: bytes) -> str:
+    return hashlib.sha256(b).hexdigest()
+
+
+def _cache_files(isolated: Path) -> list[str]:
+    root = isolated / "data"
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def _register(monkeypatch, key: str, url: str, path: str, payload: bytes, sha: str | None = None) -> None:
+    spec = RemoteFile(url=url, path=path, sha256=sha or _sha(payload), size=len(payload))
+    monkeypatch.setitem(data.REGISTRY, key, spec)
+
+
+# ------------------------------------------------------------------ downloads
+
+
+def test_download_verifies_and_caches(http_dir, monkeypatch, isolated):
+    folder, base, _ = http_dir
+    payload = b"id\tdocument\tlabel\n1\tgood\t1\n"
+    (folder / "f.txt").write_bytes(payload)
+    _register(monkeypatch, "nsmc_train", f"{base}/f.txt", "nsmc/ratings_train.txt", payload)
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    path = data.fetch("nsmc_train")
+    assert path.read_bytes() == payload
+    (folder / "f.txt").unlink()  # second call must use the verified cache, not the network
+    assert data.fetch("nsmc_train") == path
+
+
+def test_wrong_checksum_raises_and_leaves_nothing(http_dir, monkeypatch, isolated):
+    folder, base, _ = http_dir
+    (folder / "f.txt").write_bytes(b"tampered content")
+    _register(monkeypatch, "nsmc_test", f"{base}/f.txt", "nsmc/ratings_test.txt", b"tampered content", sha="0" * 64)
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    with pytest.raises(ChecksumError, match="expected 0000"):
+        data.fetch("nsmc_test")
+    assert _cache_files(isolated) == []
+
+
+def test_interrupted_download_leaves_no_file(http_dir, monkeypatch, isolated):
+    folder, base, truncate = http_dir
+    payload = os.urandom(300_000)
+    (folder / "big.bin").write_bytes(payload)
+    truncate["big.bin"] = 100_000
+    _register(monkeypatch, "imdb_archive", f"{base}/big.bin", "imdb/aclImdb_v1.tar.gz", payload)
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    with pytest.raises(data.DataError):
+        data.fetch("imdb_archive")
+    assert _cache_files(isolated) == []
+
+
+def test_corrupt_cached_file_is_deleted_with_advice(monkeypatch, isolated):
+    payload = b"the real bytes"
+    _register(monkeypatch, "nsmc_train", "http://127.0.0.1:9/never", "nsmc/ratings_train.txt", payload)
+    path = isolated / "data" / "nsmc" / "ratings_train.txt"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"the fake bytes")  # same size, other content
+    with pytest.raises(ChecksumError, match="make data"):
+        data.fetch("nsmc_train")
+    assert not path.exists()
+
+
+def test_unreachable_host_is_dataset_unavailable(monkeypatch, isolated):
+    _register(monkeypatch, "nsmc_train", "http://127.0.0.1:9/nothing-listens-here", "nsmc/x.txt", b"x")
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    with pytest.raises(data.DatasetUnavailable):
+        data.fetch("nsmc_train")
+    assert _cache_files(isolated) == []
+
+
+# ------------------------------------------------------------------ archives
+
+
+def _tar_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
+
+def test_tar_member_escaping_target_is_refused(tmp_path):
+    archive = tmp_path / "evil.tar.gz"
+    archive.write_bytes(_tar_bytes({"aclImdb/README": b"ok", "../../escaped.txt": b"boom"}))
+    with pytest.raises(DataError, match="escapes"):
+        data.safe_extract(archive, tmp_path / "out")
+    assert not (tmp_path / "escaped.txt").exists()
+    assert not list(tmp_path.rglob("escaped.txt"))
+
+
+def _fake_imdb_members() -> dict[str, bytes]:
+    members = {}
+    for split in ("train", "test"):
+        for label in ("pos", "neg"):
+            for i in range(3):
+                members[f"aclImdb/{split}/{label}/{i}_7.txt"] = f"{split} {label} {i}<br /><br />end".encode()
+    members["aclImdb/train/unsup/0_0.txt"] = b"not extracted"
+    return members
+
+
+def test_imdb_downloaded_archive_is_extracted_and_read(http_dir, monkeypatch, isolated):
+    folder, base, _ = http_dir
+    payload = _tar_bytes(_fake_imdb_members())
+    (folder / "imdb.tar.gz").write_bytes(payload)
+    _register(monkeypatch, "imdb_archive", f"{base}/imdb.tar.gz", "imdb/aclImdb_v1.tar.gz", payload)
+    monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    df = helpers.load_imdb("test")
+    assert len(df) == 6 and df.label.sum() == 3
+    assert "<br" not in "".join(df.text) and df.text.iloc[0].endswith(" end")
+    assert not (isolated / "data" / "imdb" / "aclImdb" / "train" / "unsup").exists()
+
+
+def test_imdb_accepts_an_extracted_folder_without_archive(monkeypatch, isolated):
+    root = isolated / "data" / "imdb"
+    for name, content in _fake_imdb_members().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+    monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    df = helpers.load_imdb("train")
+    assert list(df.columns) == ["text", "label"] and len(df) == 6
+
+
+# ------------------------------------------------------------------ loaders and fallback
+
+
+def test_offline_full_profile_falls_back_to_sample_and_says_so(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    df = helpers.load_nsmc("test")
+    out = capsys.readouterr().out
+    assert "NSMC SAMPLE" in out and "make data" in out
+    assert len(df) == 2000
+    helpers.load_nsmc("train")
+    assert "SAMPLE" not in capsys.readouterr().out  # said once, not on every call
+
+
+@pytest.mark.parametrize("loader,sizes", [(helpers.load_imdb, (2000, 1000)), (helpers.load_nsmc, (10000, 2000))])
+def test_samples_have_documented_columns_and_types(loader, sizes):
+    for split, n in zip(("train", "test"), sizes):
+        df = loader(split)
+        assert list(df.columns) == ["text", "label"]
+        assert len(df) == n
+        assert set(df.label.unique()) == {0, 1} and df.label.dtype == "int64"
+        assert all(isinstance(t, str) for t in df.text)
+        assert abs(df.label.mean() - 0.5) < 1e-9  # balanced draw
+
+
+@pytest.mark.parametrize("loader", [helpers.load_imdb, helpers.load_nsmc])
+def test_unknown_split_is_a_clear_error(loader):
+    with pytest.raises(ValueError, match="split must be one of"):
+        loader("validation")
+
+
+def test_nsmc_reader_keeps_empty_documents_and_quotes(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text('id\tdocument\tlabel\n1\t"따옴표\t1\n2\t\t0\n3\tNaN\t0\n', encoding="utf-8")
+    df = data.read_nsmc_file(path)
+    assert df.text.tolist() == ['"따옴표', "", "NaN"]
+    assert df.label.tolist() == [1, 0, 0]
+
+
+def test_time_series_are_shipped():
+    s = helpers.load_airline()
+    assert len(s) == 144 and s.index[0] == pd.Timestamp("1949-01-01") and s.iloc[-1] == 432
+    assert len(helpers.load_sunspots()) == 309
+    assert len(helpers.load_co2()) == 2284
+
+
+def test_dataset_status_table():
+    status = helpers.dataset_status()
+    assert list(status["dataset"])[:2] == ["IMDB", "NSMC"]
+    assert list(status["this profile uses"])[:2] == ["sample", "sample"]
+
+
+FULL = os.environ.get("COURSE_FULL_DATA_DIR")
+
+
+@pytest.mark.skipif(not FULL, reason="set COURSE_FULL_DATA_DIR to a folder with the full datasets")
+def test_full_datasets_have_official_sizes(monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", FULL)
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    train, test = helpers.load_nsmc("train"), helpers.load_nsmc("test")
+    assert (len(train), int(train.label.sum())) == (150_000, 74_827)
+    assert (len(test), int(test.label.sum())) == (50_000, 25_173)
+    imdb = helpers.load_imdb("test")
+    assert len(imdb) >= 4 * data.IMDB_MIN_FILES_PER_FOLDER // 2

@@ -1,0 +1,50 @@
+"""Static checks of every notebook: jupytext pairing, structure, clean committed outputs."""
+
+import json
+import re
+from pathlib import Path
+
+import jupytext
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(nb) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source.strip()) for c in nb.cells if c.source.strip()]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_paired_py_file_is_in_sync(path):
+    py = path.with_suffix(".py")
+    assert py.exists(), f"{py.name} missing: run `make sync`"
+    assert _cells(jupytext.read(path)) == _cells(jupytext.read(py)), f"{path.name} and {py.name} differ: run `make sync`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_structure_and_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = nb["cells"]
+    md = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    assert re.match(r"# \d\d · ", "".join(cells[0]["source"])), "first cell must be the title '# NN · …'"
+    if not path.stem.startswith("00"):
+        for heading in ("You will learn", "Prerequisites", "Summary", "Exercises", "Solutions"):
+            assert heading in md, f"missing section: {heading}"
+    src = "\n".join(code)
+    if "import tensorflow" in src or "import keras" in src:
+        first_tf = min(i for i in (src.find("import tensorflow"), src.find("import keras")) if i >= 0)
+        assert 0 <= src.find("TF_CPP_MIN_LOG_LEVEL") < first_tf, "set TF_CPP_MIN_LOG_LEVEL before importing TF"
+    assert "../shared" not in path.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*!", src, flags=re.M), "no shell escapes in notebooks"
+    outputs = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert outputs, "commit the outputs of a full-profile run"
+    text = json.dumps(outputs)
+    assert '"output_type": "error"' not in text
+    assert "━━━" not in text, "Keras progress bars leaked into the outputs"
+    assert not re.search(r"/(work|root|home|tmp)/", text), "a machine path is shown in the outputs"
