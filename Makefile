@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)  ## create .venv with the pinned packages and the helpers package
 
 run: $(STAMP)  ## execute every notebook in order, in place (COURSE_PROFILE=full by default)
-	@echo "Profile: $(COURSE_PROFILE)"; \
+	@echo "Profile: $(COURSE_PROFILE)"; $(PY) -m helpers.data; \
 	for nb in $(NOTEBOOKS); do \
 	  start=$$(date +%s); \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=-1 "$$nb" \
