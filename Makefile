@@ -41,7 +41,7 @@ unit: $(STAMP)  ## unit tests of helpers (no network)
 
 nbval: $(STAMP)  ## execute every notebook top to bottom in a fresh kernel (smoke profile, lax mode)
 	COURSE_PROFILE=smoke MPLBACKEND=Agg $(PY) -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
-	  --durations=0 $(NOTEBOOKS)
+	  --durations=12 $(NOTEBOOKS)
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
