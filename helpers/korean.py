@@ -1,0 +1,201 @@
+"""Korean text: light cleaning, whitespace / syllable / Kiwi-morpheme tokenizers and a Kiwi cache."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import time
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .config import data_dir
+
+WORD_BOUNDARY = "▁"  # marks a space in the syllable tokenizer (as in SentencePiece)
+CACHE_FOLDER = "kiwi_cache"
+CACHE_FORMAT = 1  # bump when the cache layout changes
+
+_SPACES = re.compile(r"\s+")
+_REPEATS = re.compile(r"(.)\1{2,}")  # a character repeated 3+ times
+_HANGUL_SYLLABLE = re.compile(r"[가-힣]")
+_JAMO = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]")
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def clean_review(text: str, max_repeat: int = 2) -> str:
+    """NFC-normalise, squeeze whitespace and cut runs of one character to max_repeat (ㅋㅋㅋㅋ -> ㅋㅋ)."""
+    if not isinstance(text, str):
+        raise TypeError(f"clean_review expects a str, got {type(text).__name__}.")
+    if max_repeat < 1:
+        raise ValueError(f"max_repeat must be >= 1, got {max_repeat}.")
+    text = unicodedata.normalize("NFC", text)
+    text = _REPEATS.sub(lambda m: m.group(1) * max_repeat, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def hangul_share(text: str) -> float:
+    """Share of the non-space characters that are Hangul syllables (0.0 for an empty text)."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(bool(_HANGUL_SYLLABLE.match(c)) for c in chars) / len(chars) if chars else 0.0
+
+
+def has_jamo(text: str) -> bool:
+    """True if the text holds bare consonants/vowels such as ㅋㅋ, ㅎㅎ or ㅠㅠ (typical chat noise)."""
+    return bool(_JAMO.search(text))
+
+
+# ---------------------------------------------------------------- simple tokenizers
+
+
+def whitespace_tokens(text: str) -> list[str]:
+    """Split on whitespace: eojeol (space-separated words), what many tutorials do."""
+    return text.split()
+
+
+def syllable_tokens(text: str, boundary: str | None = WORD_BOUNDARY) -> list[str]:
+    """One token per character (Hangul syllable); spaces become `boundary` (dropped if None)."""
+    out: list[str] = []
+    for word in text.split():
+        if out and boundary:
+            out.append(boundary)
+        out.extend(word)
+    return out
+
+
+def join_tokens(tokens: Sequence[str]) -> str:
+    """Tokens joined by single spaces, ready for TextVectorization(split='whitespace')."""
+    return " ".join(tokens)
+
+
+# ---------------------------------------------------------------- Kiwi morphemes
+
+KIWI_SETTINGS: dict[str, Any] = {"z_coda": True, "compatible_jamo": True, "tags": False}
+
+
+def kiwi_version() -> str:
+    """The installed kiwipiepy version (raises a clear ImportError if it is missing)."""
+    try:
+        import kiwipiepy
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("kiwipiepy is not installed: `pip install kiwipiepy` (its model ships as a package).") from err
+    return kiwipiepy.__version__
+
+
+@lru_cache(maxsize=4)
+def get_kiwi(num_workers: int = -1):
+    """A shared Kiwi analyser (loading the model takes ~2 s, so it is built once)."""
+    kiwi_version()
+    from kiwipiepy import Kiwi
+
+    return Kiwi(num_workers=num_workers)
+
+
+def _settings(z_coda: bool, compatible_jamo: bool, tags: bool) -> dict[str, Any]:
+    return {"z_coda": bool(z_coda), "compatible_jamo": bool(compatible_jamo), "tags": bool(tags)}
+
+
+def _morph_strings(token_lists: Iterable[Any], tags: bool) -> list[str]:
+    # A few multi-word dictionary entries contain spaces ("갱스 터"): glue them with "_".
+    if tags:
+        return [" ".join(f"{t.form.replace(' ', '_')}/{t.tag}" for t in toks) for toks in token_lists]
+    return [" ".join(t.form.replace(" ", "_") for t in toks) for toks in token_lists]
+
+
+def kiwi_morphemes(
+    texts: str | Iterable[str],
+    z_coda: bool = KIWI_SETTINGS["z_coda"],
+    compatible_jamo: bool = KIWI_SETTINGS["compatible_jamo"],
+    tags: bool = KIWI_SETTINGS["tags"],
+    num_workers: int = -1,
+) -> list[str]:
+    """Kiwi morphemes of each text joined by spaces ('영화 가 재밌 었 어요'); no cache."""
+    items = [texts] if isinstance(texts, str) else list(texts)
+    for i, t in enumerate(items):
+        if not isinstance(t, str):
+            raise TypeError(f"Text #{i} is {type(t).__name__}, not str: {t!r:.60}")
+    if not items:
+        return []
+    kiwi = get_kiwi(num_workers)
+    result = kiwi.tokenize(items, z_coda=z_coda, compatible_jamo=compatible_jamo)
+    return _morph_strings(result, tags)
+
+
+def kiwi_preprocess(text: str) -> str:
+    """The preprocess step of the exported model: clean one raw review, return its morphemes joined by spaces."""
+    return kiwi_morphemes(clean_review(text), num_workers=1)[0]
+
+
+def texts_sha256(texts: Sequence[str]) -> str:
+    """sha256 over the texts (each UTF-8 encoded, newline-terminated): the cache key of a corpus."""
+    digest = hashlib.sha256()
+    for t in texts:
+        digest.update(t.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def cache_key(texts: Sequence[str], **settings: Any) -> str:
+    """Cache key from the texts' sha256, the tokenizer settings and the kiwipiepy version."""
+    meta = {"texts": texts_sha256(texts), "settings": _settings(**settings), "kiwipiepy": kiwi_version(),
+            "format": CACHE_FORMAT}
+    return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def cache_path(key: str, folder: Path | None = None) -> Path:
+    """Where the cached morphemes for a key are stored (under data_dir()/kiwi_cache by default)."""
+    return (folder or data_dir() / CACHE_FOLDER) / f"{key}.json.gz"
+
+
+def kiwi_morphemes_cached(
+    texts: Sequence[str],
+    folder: Path | None = None,
+    z_coda: bool = KIWI_SETTINGS["z_coda"],
+    compatible_jamo: bool = KIWI_SETTINGS["compatible_jamo"],
+    tags: bool = KIWI_SETTINGS["tags"],
+) -> tuple[list[str], dict[str, Any]]:
+    """Kiwi morphemes for many texts, cached on disk; returns (morphemes, info with cold 'seconds' and 'hit')."""
+    texts = list(texts)
+    settings = _settings(z_coda, compatible_jamo, tags)
+    key = cache_key(texts, **settings)
+    path = cache_path(key, folder)
+    if path.exists():
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                record = json.load(fh)
+            if len(record["morphemes"]) == len(texts):
+                return record["morphemes"], {**record["info"], "hit": True}
+        except (OSError, ValueError, KeyError):
+            pass  # a broken cache file is rebuilt below
+    t0 = time.perf_counter()
+    morphemes = kiwi_morphemes(texts, **settings)
+    info = {"n_texts": len(texts), "seconds": round(time.perf_counter() - t0, 2), "cpus": os.cpu_count(),
+            "kiwipiepy": kiwi_version(), "settings": settings, "key": key}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8") as fh:
+        json.dump({"info": info, "morphemes": morphemes}, fh, ensure_ascii=False)
+    os.replace(tmp, path)  # atomic: a concurrent reader sees the old state or the whole file
+    return morphemes, {**info, "hit": False}
+
+
+# ---------------------------------------------------------------- vocabulary statistics
+
+
+def oov_rate(train_docs: Iterable[str], test_docs: Iterable[str], max_tokens: int | None = None) -> float:
+    """Share of test tokens (space-separated) missing from the train vocabulary (its top max_tokens)."""
+    from collections import Counter
+
+    counts = Counter(tok for doc in train_docs for tok in doc.split())
+    vocab = set(w for w, _ in counts.most_common(max_tokens)) if max_tokens else set(counts)
+    total = missing = 0
+    for doc in test_docs:
+        for tok in doc.split():
+            total += 1
+            missing += tok not in vocab
+    return missing / total if total else 0.0
