@@ -372,7 +372,7 @@ print(f"Keras Dense: w = {w_k:.3f}, b = {b_k:.3f}, test MSE = {test_mse_keras:.4
       f"(least squares: {mse['exact least squares']:.4f})")
 
 # %%
-helpers.record_results(
+_ = helpers.record_results(
     "01_gradient_descent",
     data_sizes={"train": n_train, "test": n_test},
     headline={"test_mse_gd": mse[f"gradient descent ({STEPS} steps)"], "test_mse_baseline_mean": mse["baseline: predict mean of y_train"]},
