@@ -411,7 +411,7 @@ plt.show()
 # ## 9. Recording the headline numbers
 
 # %%
-helpers.record_results(
+_ = helpers.record_results(
     "05_multiplication_task",
     data_sizes={"train": int(N_TRAIN * 0.8), "validation": N_TRAIN - int(N_TRAIN * 0.8), "test": N_TEST, "T": T},
     headline={"lstm_test_mse": table.loc[NAMES["lstm"], "test MSE"], "rnn_test_mse": table.loc[NAMES["rnn"], "test MSE"],
