@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import re
@@ -34,7 +35,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if hasattr(value, "item"):  # NumPy scalars
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # strict JSON has no NaN/inf
     return value
 
 
@@ -59,7 +62,7 @@ def record_results(notebook: str, *, data_sizes: dict[str, int] | None = None, *
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{notebook}.json"
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     print(f"Recorded {len(metrics)} metrics to results/{path.name} (wall time so far {wall:.0f} s).")
     return path

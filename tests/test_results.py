@@ -28,3 +28,9 @@ def test_readme_table_is_rebuilt_between_markers(monkeypatch, isolated, tmp_path
     results.update_readme(readme)
     text = readme.read_text()
     assert "| 98_demo | test_accuracy=0.9123 |" in text and "old" not in text and text.endswith("outro\n")
+
+
+def test_nan_is_written_as_null(monkeypatch, isolated):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    path = helpers.record_results("97_demo", sweep=[{"mse": float("nan")}])
+    assert json.loads(path.read_text())["metrics"]["sweep"] == [{"mse": None}]
