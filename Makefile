@@ -25,14 +25,14 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)  ## create .venv with the pinned packages and the helpers package
 
 run: $(STAMP)  ## execute every notebook in order, in place (COURSE_PROFILE=full by default)
-	@echo "Profile: $(COURSE_PROFILE)"; $(PY) -m helpers.data; \
+	@echo "Profile: $(COURSE_PROFILE)"; $(PY) -m helpers status; \
 	for nb in $(NOTEBOOKS); do \
 	  start=$$(date +%s); \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=-1 "$$nb" \
 	    --log-level=WARN || { echo "FAILED: $$nb"; exit 1; }; \
 	  echo "$$nb: $$(( $$(date +%s) - start )) s"; \
 	done
-	@if [ "$(COURSE_PROFILE)" = full ]; then $(PY) -m helpers.results > /dev/null && echo "README results table updated."; fi
+	@if [ "$(COURSE_PROFILE)" = full ]; then $(PY) -m helpers results > /dev/null && echo "README results table updated."; fi
 
 test: unit nbval  ## unit tests, then every notebook executed by nbval in the smoke profile
 
@@ -47,7 +47,7 @@ lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
 data: $(STAMP)  ## download and verify the full datasets (needs internet)
-	$(PY) -m helpers.data download
+	$(PY) -m helpers download
 
 sync: $(STAMP)  ## re-pair every notebook with its .py file (after editing either)
 	$(BIN)/jupytext --sync notebooks/*.ipynb
@@ -59,7 +59,7 @@ format: $(STAMP)  ## ruff format on helpers, tests and tools
 	$(BIN)/ruff format helpers tests tools
 
 results: $(STAMP)  ## rebuild the README results table from results/*.json
-	$(PY) -m helpers.results
+	$(PY) -m helpers results
 
 samples: $(STAMP)  ## rebuild the bundled samples from the full data
 	COURSE_PROFILE=full $(PY) tools/make_samples.py

@@ -332,7 +332,10 @@ def dataset_status() -> pd.DataFrame:
     if is_smoke():
         df["this profile uses"] = ["sample", "sample", "full", "full"]
     else:
-        df["this profile uses"] = [s.split(" ")[0] for s in df["on disk"]]
+        df["this profile uses"] = [
+            "full" if s.startswith("full") else "full, downloaded on first use (sample if offline)"
+            for s in df["on disk"]
+        ]
     return df
 
 
@@ -344,11 +347,3 @@ def download_all() -> None:
         else:
             print(f"{key}:", fetch(key))
 
-
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:] == ["download"]:
-        download_all()
-    else:
-        print(dataset_status().to_string(index=False))

@@ -76,6 +76,10 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
 def results_table(folder: Path | None = None) -> str:
     """A Markdown table of every results/*.json: notebook, headline metrics, wall time."""
     folder = folder or results_dir()
@@ -85,7 +89,7 @@ def results_table(folder: Path | None = None) -> str:
         headline = rec["metrics"].get("headline") or {
             k: v for k, v in rec["metrics"].items() if not isinstance(v, (dict, list))
         }
-        lines.append(f"| {rec['notebook']} | {_fmt(headline)} | {rec['wall_time_s'] / 60:.1f} min |")
+        lines.append(f"| {rec['notebook']} | {_fmt(headline)} | {_duration(rec['wall_time_s'])} |")
     return "\n".join(lines)
 
 
@@ -97,7 +101,3 @@ def update_readme(readme: Path | None = None) -> None:
     new = re.sub(r"<!-- RESULTS:START -->.*?<!-- RESULTS:END -->", lambda _: block, text, flags=re.S)
     readme.write_text(new, encoding="utf-8")
 
-
-if __name__ == "__main__":
-    update_readme()
-    print(results_table())
