@@ -501,7 +501,7 @@ for bad in ["", ["좋아요", "   "], 42, None]:
 # The headline numbers go to `results/07_nsmc_korean_sentiment.json` (full profile only).
 
 # %%
-helpers.record_results(
+recorded = helpers.record_results(
     "07_nsmc_korean_sentiment",
     data_sizes={"train_raw": len(train_raw), "train": len(train), "val": len(val), "test": len(test),
                 "test_empty": int((test.clean == "").sum())},
