@@ -32,7 +32,7 @@
 # **Prerequisites**: `04_lstm_gates` (what an LSTM computes), `06_imdb_sentiment` (Keras
 # training with a validation split).
 #
-# **Time to run**: about 4 minutes in the full profile, about 20 s in the smoke profile
+# **Time to run**: about 4 minutes in the full profile (253 s), about 20 s in the smoke profile
 # (2 CPU cores, TensorFlow import included).
 
 # %%
@@ -149,23 +149,36 @@ metrics_table(y_test, one_step)
 #
 # $$\hat y_t = \exp\left(\log y_{t-12} + \hat d_t\right),$$
 #
-# so predicting $\hat d_t = 0$ is exactly the seasonal naive forecast, and the network only has to
-# learn how this year differs from last year.
+# so the network only has to learn how this year differs from last year.
+#
+# A second candidate target goes one step further: the monthly change of the growth rate,
+# $\Delta d_t = d_t - d_{t-1}$ (the double difference the SARIMA airline model works with).
+# Then $\hat y_t = \exp(\log y_{t-12} + d_{t-1} + \widehat{\Delta d}_t)$, and a network that
+# outputs $\widehat{\Delta d}_t = 0$ reproduces **growth persistence**, "this year's growth equals
+# last month's", a naive forecast we add to the baselines. Section 5 picks the target on the
+# validation months. For multi-step paths, $\hat d$ is the last observed $d$ plus the running sum
+# of the predicted changes.
 
 # %%
 z = np.log(y)
 d = np.full_like(z, np.nan)
 d[M:] = z[M:] - z[:-M]
-mu, sd = d[M:N_TRAIN].mean(), d[M:N_TRAIN].std()  # train months only
-ds = (d - mu) / sd
+targets = {"d": d, "dd": np.r_[np.nan, np.diff(d)]}  # growth, and its change from last month
+stats = {k: (np.nanmean(x[:N_TRAIN]), np.nanstd(x[:N_TRAIN])) for k, x in targets.items()}  # train only
+scaled = {k: (x - stats[k][0]) / stats[k][1] for k, x in targets.items()}
+START = M + 1  # first month where both targets exist
 
 
-def to_level(pred_scaled: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Map standardised seasonal differences back to passengers at the given positions."""
-    return np.exp(z[positions - M] + pred_scaled * sd + mu)
+def to_level(kind: str, pred: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Passengers at positions pos (origins x horizon) from standardised network outputs of one kind."""
+    step = pred * stats[kind][1] + stats[kind][0]
+    growth = step if kind == "d" else d[pos[:, :1] - 1] + np.cumsum(step, axis=1)
+    return np.exp(z[pos - M] + growth)
 
 
-print(f"train growth: mean {mu:.3f}, sd {sd:.3f} (log units per year)")
+for k, (m_, s_) in stats.items():
+    print(f"{k:>2}: train mean {m_:+.3f}, sd {s_:.3f} (log units)")
+one_step["growth persistence"] = np.exp(z[N_TRAIN - M : -M] + d[N_TRAIN - 1 : -1])
 
 # %%
 # extra code: the transformed series
@@ -178,20 +191,26 @@ plt.show()
 # %% [markdown]
 # The growth rate wanders between about 0 and 0.3 with no season left. Unlike the raw series,
 # whose test values lie far above anything seen in training, the test growth rates stay inside
-# the range the network sees during training.
+# the range the network sees during training. Growth persistence, the naive forecast on this
+# scale, joins the baselines:
+
+# %%
+print(metrics_table(y_test, one_step).to_string())
 #
 # ## 5. LSTM one-step forecasts, an ensemble of seeds
 #
-# The network reads the last $W$ values of $\tilde d$ and predicts the next one:
+# The network reads the last $W$ standardised values of the target ($d$ or $\Delta d$) and
+# predicts the next one:
 # one `LSTM(32)` layer and a linear output, trained with the mean squared error and early
 # stopping on the 1956 validation months (best weights restored). With about 60 training
 # windows, the result depends on the random seed, so we train several seeds and **average their
-# forecasts**. The window length $W \in \{12, 24\}$ is chosen on the validation months only.
+# forecasts**. The target ($d$ or $\Delta d$) and the window length $W \in \{12, 24\}$ are
+# chosen on the validation months only.
 
 # %%
 EPOCHS = helpers.pick(full=400, smoke=2)
 SEEDS = helpers.pick(full=[0, 1, 2, 3, 4], smoke=[0])
-WINDOWS = helpers.pick(full=[12, 24], smoke=[12])
+CONFIGS = helpers.pick(full=[("d", 12), ("d", 24), ("dd", 12), ("dd", 24)], smoke=[("dd", 12)])
 
 
 def fit_lstm(X, Y, Xv, Yv, seed, units=32, lr=3e-3, classify=False):
@@ -216,24 +235,26 @@ def predict(models, X):
 val_pos, test_pos = np.arange(V, N_TRAIN), np.arange(N_TRAIN, len(y))
 ensembles, val_scores = {}, {}
 with Timer() as t_one:
-    for W in WINDOWS:
-        X_tr, Y_tr = make_windows(ds[M:V], W)  # targets in [M + W, V)
-        X_va, Y_va = make_windows(ds[V - W : N_TRAIN], W)  # targets = the 12 validation months
-        ensembles[W] = [fit_lstm(X_tr, Y_tr, X_va, Y_va, s) for s in SEEDS]
-        val_scores[W] = rmse(y[val_pos], to_level(predict(ensembles[W], X_va)[:, 0], val_pos))
-        stops = [m.stopped_at for m in ensembles[W]]
-        print(f"W={W}: {len(X_tr)} train windows, best epochs {stops}, validation RMSE {val_scores[W]:.2f}")
-W_BEST = min(val_scores, key=val_scores.get)
-print(f"chosen on validation: W={W_BEST}  ({len(SEEDS)} seeds x {len(WINDOWS)} windows in {t_one.seconds:.0f} s)")
+    for kind, W in CONFIGS:
+        r = scaled[kind]
+        X_tr, Y_tr = make_windows(r[START:V], W)  # targets in [START + W, V)
+        X_va, Y_va = make_windows(r[V - W : N_TRAIN], W)  # targets = the 12 validation months
+        ens = ensembles[kind, W] = [fit_lstm(X_tr, Y_tr, X_va, Y_va, s) for s in SEEDS]
+        val_scores[kind, W] = rmse(y[val_pos], to_level(kind, predict(ens, X_va), val_pos[:, None])[:, 0])
+        print(f"target {kind:>2}, W={W}: {len(X_tr)} train windows, best epochs {[m.stopped_at for m in ens]}, "
+              f"validation RMSE {val_scores[kind, W]:.2f}")
+KIND, W_BEST = min(val_scores, key=val_scores.get)
+print(f"chosen on validation: target {KIND}, W={W_BEST}  ({len(SEEDS)} seeds x {len(CONFIGS)} configs, {t_one.seconds:.0f} s)")
 
 # %% [markdown]
 # Now, and only now, the test months. Each test input window holds observed values up to the
 # month before the target, exactly like the SARIMA filter above.
 
 # %%
-X_te, _ = make_windows(ds[N_TRAIN - W_BEST :], W_BEST)  # targets = the 48 test months
-per_seed = [to_level(m(X_te, training=False).numpy()[:, 0], test_pos) for m in ensembles[W_BEST]]
-one_step["LSTM (ensemble)"] = to_level(predict(ensembles[W_BEST], X_te)[:, 0], test_pos)
+best = ensembles[KIND, W_BEST]
+X_te, _ = make_windows(scaled[KIND][N_TRAIN - W_BEST :], W_BEST)  # targets = the 48 test months
+per_seed = [to_level(KIND, m(X_te, training=False).numpy(), test_pos[:, None])[:, 0] for m in best]
+one_step["LSTM (ensemble)"] = to_level(KIND, predict(best, X_te), test_pos[:, None])[:, 0]
 seed_rmse = np.array([rmse(y_test, p) for p in per_seed])
 print(f"single seeds, test RMSE: {np.round(seed_rmse, 2)}  (mean {seed_rmse.mean():.2f}, sd {seed_rmse.std():.2f})")
 table_one = metrics_table(y_test, one_step)
@@ -277,7 +298,7 @@ def raw_experiment(lo_fit: int, hi_fit: int, W: int = 12) -> float:
     X_tr, Y_tr = make_windows(s[:V], W)
     X_va, Y_va = make_windows(s[V - W : N_TRAIN], W)
     X_t, _ = make_windows(s[N_TRAIN - W :], W)
-    models = [fit_lstm(X_tr, Y_tr, X_va, Y_va, seed) for seed in SEEDS[:3]]
+    models = [fit_lstm(X_tr, Y_tr, X_va, Y_va, seed) for seed in SEEDS[:2]]
     print(f"scaler fitted on y[{lo_fit}:{hi_fit}]: test inputs scaled into [{s[N_TRAIN:].min():.2f}, {s[N_TRAIN:].max():.2f}]")
     return rmse(y_test, predict(models, X_t)[:, 0] * (hi - lo) + lo)
 
@@ -314,8 +335,8 @@ print(f"the leaky scaler changes the raw-level LSTM's test RMSE by {-gap:+.2f} "
 
 # %%
 H = 12
-W = W_BEST
-X_or, _ = make_windows(ds[N_TRAIN - W :], W, horizon=H)  # one row per origin, 37 origins
+W, r = W_BEST, scaled[KIND]
+X_or, _ = make_windows(r[N_TRAIN - W :], W, horizon=H)  # one row per origin, 37 origins
 origins = np.arange(N_TRAIN - 1, N_TRAIN - 1 + len(X_or))
 target_pos = origins[:, None] + np.arange(1, H + 1)  # (origins, horizon) positions
 Y_true = y[target_pos]
@@ -323,17 +344,17 @@ Y_true = y[target_pos]
 window = X_or[:, :, 0].copy()
 recursive = []
 for _ in range(H):
-    step = predict(ensembles[W], window[:, :, None])[:, 0]
+    step = predict(best, window[:, :, None])[:, 0]
     recursive.append(step)
     window = np.column_stack([window[:, 1:], step])  # feed the forecast back in
-multi = {"LSTM recursive": to_level(np.column_stack(recursive), target_pos)}
+multi = {"LSTM recursive": to_level(KIND, np.column_stack(recursive), target_pos)}
 
 # %%
-X_tr, Y_tr = make_windows(ds[M:V], W, horizon=H)  # all 12 targets before the validation months
-X_va, Y_va = make_windows(ds[V - W - H + 1 : N_TRAIN], W, horizon=H)  # last target in validation
+X_tr, Y_tr = make_windows(r[START:V], W, horizon=H)  # all 12 targets before the validation months
+X_va, Y_va = make_windows(r[V - W - H + 1 : N_TRAIN], W, horizon=H)  # last target in validation
 with Timer() as t_direct:
     direct = [fit_lstm(X_tr, Y_tr, X_va, Y_va, s) for s in SEEDS]
-multi["LSTM direct"] = to_level(predict(direct, X_or), target_pos)
+multi["LSTM direct"] = to_level(KIND, predict(direct, X_or), target_pos)
 print(f"direct model: {len(X_tr)} train windows, best epochs {[m.stopped_at for m in direct]}, {t_direct.seconds:.0f} s")
 
 # %%
@@ -358,6 +379,7 @@ ax2.plot(dates[84:N_TRAIN + H], y[84:N_TRAIN + H], color="black", lw=2, label="o
 for name in ["seasonal naive", "SARIMA (log)", "LSTM recursive", "LSTM direct"]:
     ax2.plot(dates[target_pos[0]], multi[name][0], ls="--", label=name)
 ax2.set(title="12-month forecasts made in December 1956")
+ax2.tick_params(axis="x", labelrotation=30)
 ax2.legend(fontsize=8)
 plt.show()
 
@@ -365,7 +387,9 @@ plt.show()
 # The table scores all 37 × 12 forecasts of each method on the test months. Seasonal naive
 # copies last year whatever the horizon, so its error curve is roughly flat; persistence gets
 # worse as the season moves away from the origin month; SARIMA and both LSTMs start from the
-# one-step accuracy and lose some of it as the horizon grows.
+# one-step accuracy and lose some of it as the horizon grows. Far out, the LSTMs fade: from about
+# 9 months ahead the recursive one is worse than seasonal naive and the direct one only a little
+# better, while SARIMA keeps most of its lead.
 # The recursive LSTM reuses the one-step model for free; the direct model needed its own
 # training on fewer windows (each window now needs 12 future targets inside the training months).
 #
@@ -431,7 +455,7 @@ headline = {
     "sunspot_direction_acc_lstm": cls_table.iloc[2],
     "sunspot_direction_acc_majority": cls_table.iloc[0],
 }
-helpers.record_results(
+_ = helpers.record_results(
     "08_time_series_forecasting",
     data_sizes={"airline_train_months": N_TRAIN, "airline_validation_months": N_VAL,
                 "airline_test_months": len(y_test), "sunspot_test_windows": len(yc_te)},
@@ -439,8 +463,8 @@ helpers.record_results(
     one_step_table=table_one.to_dict(orient="index"),
     multi_step_table=table_multi.to_dict(orient="index"),
     one_step_lstm_single_seed_rmse=seed_rmse.round(2).tolist(),
-    window_chosen=W_BEST,
-    validation_rmse_by_window=val_scores,
+    config_chosen={"target": KIND, "window": W_BEST},
+    validation_rmse_by_config={f"{k}_W{w}": v for (k, w), v in val_scores.items()},
     leaky_scaler_experiment=leak,
     classification_accuracy=cls_table.to_dict(),
 )
@@ -448,15 +472,17 @@ helpers.record_results(
 # %% [markdown]
 # ## What this run found
 #
-# - One step ahead on 1957–1960, the LSTM ensemble (RMSE 19.29) is less than half the error
-#   of seasonal naive (41.85), but 40% worse than SARIMA (13.74); the 15% goal was not met.
-#   Exercise 1 shows a rule with no training at all (growth persistence, 15.62) also beats it.
-# - The leaky min-max scaler did **not** flatter the raw-level LSTM on this run (34.64 with the
-#   train-only scaler, 38.07 with the leaky one): leakage changes the number, in either
+# - Validation (1956) chose the growth target $d$ with a 12-month window; the $\Delta d$ targets
+#   scored worse there (validation RMSE 5.25 against 7.59–7.73).
+# - One step ahead on 1957–1960, the LSTM ensemble (RMSE 18.40; single seeds 17.98–19.11) has
+#   less than half the error of seasonal naive (41.85), but it is 34% worse than SARIMA (13.74),
+#   so the "within 15%" goal was not met, and the training-free growth persistence (15.62)
+#   beats it too.
+# - The leaky min-max scaler did **not** flatter the raw-level LSTM on this run (32.29 with the
+#   train-only scaler, 34.27 with the leaky one): leakage changes the number, in either
 #   direction, which is exactly why a leaky number measures nothing.
-# - Twelve months ahead, the direct LSTM (30.85) beats the recursive one (38.48), whose
-#   forecasts drift back towards last year's values; both stay behind SARIMA (22.28) and ahead
-#   of seasonal naive (41.17).
+# - Twelve months ahead, the direct LSTM (33.03) beats the recursive one (36.38); both stay far
+#   behind SARIMA (22.28) and only modestly ahead of seasonal naive (41.17).
 # - Sunspot direction: the LSTM is right in 91.7% of the 48 test years, against 66.7% for the
 #   majority class and 75.0% for "same direction as the last change".
 #
@@ -474,9 +500,9 @@ helpers.record_results(
 #
 # ## Exercises
 #
-# 1. The forecast $\hat y_t = \exp(\log y_{t-12} + d_{t-1})$ ("this year's growth equals last
-#    month's") needs no training at all. Score it on the test months and place it in the
-#    one-step table.
+# 1. The forecast $\hat y_t = \exp(\log y_{t-12} + \mu_{\text{train}})$ (seasonal naive plus the
+#    average training growth) needs no training at all. Score it on the test months and place
+#    it in the one-step table.
 # 2. How much of the LSTM's advantage over seasonal naive survives in the worst test year?
 #    Compute RMSE per calendar year (1957–1960) for seasonal naive, SARIMA and the LSTM ensemble.
 # 3. For the sunspot classifier, compute the accuracy on the test years where the last change
@@ -485,9 +511,9 @@ helpers.record_results(
 # ## Solutions
 
 # %%
-# Exercise 1: persistence of the year-on-year growth
-growth_persistence = np.exp(z[test_pos - M] + d[test_pos - 1])
-metrics_table(y_test, {**one_step, "growth persistence": growth_persistence})
+# Exercise 1: seasonal naive with the average training growth ("drift")
+with_drift = np.exp(z[test_pos - M] + stats["d"][0])
+metrics_table(y_test, {**one_step, "seasonal naive + drift": with_drift})
 
 # %%
 # Exercise 2: RMSE per test year
@@ -505,8 +531,8 @@ print(f"last-change rule: {np.mean(yc_te[turn, 0] == last_change_up[turn]):.2f} 
       f"majority: {np.mean(yc_te[turn, 0] == majority):.2f}")
 
 # %% [markdown]
-# The growth-persistence rule of exercise 1 is a useful extra baseline: the LSTM has to beat a
-# rule that needs no training. At turning points the last-change rule is wrong by construction
+# Adding the average growth closes much of the gap between seasonal naive and the learned models:
+# most of what "beating seasonal naive" means here is knowing that traffic grows. At turning points the last-change rule is wrong by construction
 # (accuracy 0), so any skill there comes from knowing where the series is in its cycle.
 #
 # ## Further reading
