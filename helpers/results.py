@@ -41,13 +41,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def record_results(notebook: str, *, data_sizes: dict[str, int] | None = None, **metrics: Any) -> Path | None:
+def record_results(notebook: str, *, data_sizes: dict[str, int] | None = None, **metrics: Any) -> None:
     """Write results/<notebook>.json with metrics, profile, data sizes, versions and wall time (full profile only)."""
     profile = get_profile()
     wall = round(time.perf_counter() - _START, 1)
     if profile != "full":
         print(f"[{profile} profile] results not recorded (only full-profile runs are published).")
-        return None
+        return
     record = {
         "notebook": notebook,
         "profile": profile,
@@ -65,7 +65,6 @@ def record_results(notebook: str, *, data_sizes: dict[str, int] | None = None, *
     tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     print(f"Recorded {len(metrics)} metrics to results/{path.name} (wall time so far {wall:.0f} s).")
-    return path
 
 
 def _fmt(value: Any) -> str:

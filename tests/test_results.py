@@ -6,9 +6,8 @@ from helpers import results
 
 def test_full_profile_records_metrics(monkeypatch, isolated):
     monkeypatch.setenv("COURSE_PROFILE", "full")
-    path = helpers.record_results("99_demo", data_sizes={"test": 10}, headline={"accuracy": 0.875}, epochs=3)
-    rec = json.loads(path.read_text())
-    assert path == isolated / "results" / "99_demo.json"
+    assert helpers.record_results("99_demo", data_sizes={"test": 10}, headline={"accuracy": 0.875}, epochs=3) is None
+    rec = json.loads((isolated / "results" / "99_demo.json").read_text())
     assert rec["profile"] == "full" and rec["data_sizes"] == {"test": 10}
     assert rec["metrics"]["headline"]["accuracy"] == 0.875 and rec["metrics"]["epochs"] == 3
     assert rec["wall_time_s"] >= 0 and "python" in rec["versions"]
@@ -32,5 +31,5 @@ def test_readme_table_is_rebuilt_between_markers(monkeypatch, isolated, tmp_path
 
 def test_nan_is_written_as_null(monkeypatch, isolated):
     monkeypatch.setenv("COURSE_PROFILE", "full")
-    path = helpers.record_results("97_demo", sweep=[{"mse": float("nan")}])
-    assert json.loads(path.read_text())["metrics"]["sweep"] == [{"mse": None}]
+    helpers.record_results("97_demo", sweep=[{"mse": float("nan")}])
+    assert json.loads((isolated / "results" / "97_demo.json").read_text())["metrics"]["sweep"] == [{"mse": None}]
