@@ -547,9 +547,9 @@ models_out = {name: {**{k: round(float(v), 4) for k, v in test_table.loc[name].i
 results_file = helpers.record_results(
     "06_imdb_sentiment",
     data_sizes={"train": len(train), "validation": len(val), "test": len(test)},
-    headline={"best_lstm": best_name, "best_lstm_test_accuracy": round(float(best_lstm_acc), 4),
-              "best_lstm_test_f1": round(float(test_table.loc[best_name, "F1"]), 4),
-              "best_lstm_test_auc": round(float(test_table.loc[best_name, "ROC-AUC"]), 4),
+    headline={"chosen_lstm_on_validation": best_name, "chosen_lstm_test_accuracy": round(float(best_lstm_acc), 4),
+              "chosen_lstm_test_f1": round(float(test_table.loc[best_name, "F1"]), 4),
+              "chosen_lstm_test_auc": round(float(test_table.loc[best_name, "ROC-AUC"]), 4),
               "tfidf_lr_test_accuracy": round(float(tfidf_acc), 4), "test_reviews": len(test)},
     models=models_out,
     seconds_per_epoch_speed_test={k: round(v, 1) for k, v in speed.items()},
