@@ -30,7 +30,7 @@
 #
 # **Prerequisites**: derivatives and the chain rule, NumPy arrays. No earlier notebook.
 #
-# **Time to run**: about 15 s in the full profile, under 15 s in the smoke profile
+# **Time to run**: about 10 s in the full profile, under 10 s in the smoke profile
 # (2 CPU cores, TensorFlow import included).
 
 # %%
