@@ -31,7 +31,7 @@
 #
 # **Prerequisites:** 04 (the LSTM cell and its gates) and 05 (training an LSTM, early stopping).
 #
-# **Time to run:** about 15 minutes in the full profile (2 CPU cores, no GPU); under a minute in the smoke profile.
+# **Time to run:** about 12 minutes in the full profile (2 CPU cores, no GPU, nothing else running); under a minute in the smoke profile.
 
 # %%
 import os
@@ -311,8 +311,8 @@ for k, v in speed.items():
 # 2. **BiLSTM**: a second LSTM reads the review backwards; the two final states are concatenated,
 #    so the start of the review is no longer hundreds of steps away from the answer.
 #
-# These two overfit within one or two epochs (training loss keeps falling while validation loss
-# rises), so they get at most `MAX_EPOCHS` epochs.
+# To save time these two reference models get at most `MAX_EPOCHS` epochs; the curves further down
+# show whether that cap cut them short or whether validation loss was already rising.
 
 # %%
 def train_model(model: keras.Model, name: str, max_epochs: int, lr: float = 2e-3) -> dict:
@@ -642,7 +642,7 @@ results_file = helpers.record_results(
 # - `recurrent_dropout > 0` disables the fused cuDNN kernel on GPUs (as do non-default activations, `unroll=True`, `use_bias=False`, non-right-padded masks); regularise with input dropout, dropout after the LSTM and early stopping instead.
 # - Choose models on a validation split from the training data; report test metrics once, next to a majority-class and a TF-IDF + logistic-regression baseline — on IMDB the latter is hard to beat.
 # - Padding is harmless with a mask but not free: batching reviews of similar length and trimming each batch to its longest review removes most of the padding, which lets the LSTMs read longer reviews in the same time.
-# - Max and mean pooling over the BiLSTM's outputs (over the real words only) let a strong phrase anywhere in a long review reach the classifier directly; averaging two such models trained from different seeds is a cheap further gain.
+# - Max and mean pooling over the BiLSTM's outputs (over the real words only) let a strong phrase anywhere in a long review reach the classifier directly; averaging two such models trained from different seeds doubles the cost and smooths out the luck of a single training run (compare the pair's rows with its members').
 #
 # ## Exercises
 #
