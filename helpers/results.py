@@ -82,7 +82,7 @@ def _duration(seconds: float) -> str:
 def results_table(folder: Path | None = None) -> str:
     """A Markdown table of every results/*.json: notebook, headline metrics, wall time."""
     folder = folder or results_dir()
-    lines = ["| notebook | headline metrics (test split) | wall time |", "|---|---|---|"]
+    lines = ["| notebook | headline metrics (test split) | wall time (start to record call) |", "|---|---|---|"]
     for path in sorted(Path(folder).glob("*.json")):
         rec = json.loads(path.read_text(encoding="utf-8"))
         headline = rec["metrics"].get("headline") or {
