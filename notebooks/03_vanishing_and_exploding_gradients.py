@@ -111,7 +111,7 @@ colors = plt.cm.coolwarm(np.linspace(0, 1, len(radii)))
 for ax, act in zip(axes, ("linear", "tanh"), strict=True):
     for r, col in zip(radii, colors, strict=True):
         ax.semilogy(np.arange(1, T_LAG + 1), norms[(act, r)], color=col, lw=2, label=f"ρ(U) = {r}")
-    ax.set(title=f"{act} units", xlabel="time lag k = t − (t−k)")
+    ax.set(title=f"{act} units", xlabel="time lag k (from h_{T−k} to h_T)")
     ax.grid(alpha=0.3, which="both")
 axes[0].set_ylabel("‖∂h_T / ∂h_{T−k}‖₂  (log)")
 axes[1].legend(loc="lower left", fontsize=8)
