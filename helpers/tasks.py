@@ -34,15 +34,22 @@ def _marked_sequences(
     return X, positions
 
 
+def _marked_task(
+    n: int, length: int, seed: int | None, first_half: bool, return_positions: bool, combine
+) -> tuple[np.ndarray, ...]:
+    """Shared body of the tasks: y = combine(the 2 marked values) along axis 1, in float64 then float32."""
+    X, pos = _marked_sequences(n, length, seed, first_half)
+    marked = X[np.arange(n)[:, None], pos, VALUE].astype(np.float64)
+    y = combine(marked, axis=1).astype(np.float32)
+    return (X, y, pos) if return_positions else (X, y)
+
+
 def make_multiplication_data(
     n: int, length: int = 100, seed: int | None = 0, *, first_half: bool = False,
     return_positions: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """Multiplication task: X (n, length, 2) float32 [marker, value], y (n,) = product of the 2 marked values."""
-    X, pos = _marked_sequences(n, length, seed, first_half)
-    rows = np.arange(n)[:, None]
-    y = X[rows, pos, VALUE].astype(np.float64).prod(axis=1).astype(np.float32)
-    return (X, y, pos) if return_positions else (X, y)
+    return _marked_task(n, length, seed, first_half, return_positions, np.prod)
 
 
 def make_adding_data(
@@ -50,10 +57,7 @@ def make_adding_data(
     return_positions: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """Adding problem: X (n, length, 2) float32 [marker, value], y (n,) = sum of the 2 marked values."""
-    X, pos = _marked_sequences(n, length, seed, first_half)
-    rows = np.arange(n)[:, None]
-    y = X[rows, pos, VALUE].astype(np.float64).sum(axis=1).astype(np.float32)
-    return (X, y, pos) if return_positions else (X, y)
+    return _marked_task(n, length, seed, first_half, return_positions, np.sum)
 
 
 def mean_baseline_mse(y_train: np.ndarray, y_test: np.ndarray) -> float:
