@@ -7,7 +7,8 @@ import os
 # Quiet TensorFlow's C++ logging in case a notebook imports helpers before TensorFlow.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from .config import data_dir, get_profile, is_smoke, pick, set_seed  # noqa: E402
+from . import stats  # noqa: E402
+from .config import data_dir, get_profile, is_smoke, pick, set_seed, setup  # noqa: E402
 from .data import (  # noqa: E402
     dataset_status,
     load_airline,
@@ -34,5 +35,7 @@ __all__ = [
     "plot_history",
     "record_results",
     "set_seed",
+    "setup",
+    "stats",
     "use_korean_font",
 ]

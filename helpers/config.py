@@ -38,8 +38,10 @@ def pick(full: T, smoke: T) -> T:
 
 
 def set_seed(seed: int = DEFAULT_SEED) -> int:
-    """Seed Python, NumPy and (if installed) TensorFlow/Keras; return the seed."""
-    os.environ["PYTHONHASHSEED"] = str(seed)
+    """Seed Python, NumPy and (if installed) Keras/TensorFlow; return the seed.
+
+    PYTHONHASHSEED is not touched: it only matters when a Python process starts.
+    """
     random.seed(seed)
     np.random.seed(seed)
     try:
@@ -48,6 +50,57 @@ def set_seed(seed: int = DEFAULT_SEED) -> int:
         keras.utils.set_random_seed(seed)
     except ImportError:  # TensorFlow/Keras are optional for the pure-NumPy helpers.
         pass
+    return seed
+
+
+def _quiet_tensorflow() -> None:
+    """Hide TensorFlow's Python-side info and retracing messages (C++ logs: see __init__)."""
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:
+        pass
+
+
+def _versions_line() -> str:
+    parts = [f"numpy {np.__version__}"]
+    for name in ("tensorflow", "keras"):
+        try:
+            module = __import__(name)
+        except ImportError:
+            continue
+        parts.append(f"{name} {module.__version__}")
+    return "  ".join(parts)
+
+
+SMOKE_BANNER = (
+    "SMOKE PROFILE: tiny data and 1-2 epochs to check that the code runs. The numbers below are "
+    "NOT the course's results and may contradict the text, which reads the full-profile run."
+)
+
+
+def setup(seed: int = DEFAULT_SEED, *, deterministic: bool = True) -> int:
+    """Seed every generator, make TensorFlow ops deterministic, quiet TF, print one banner; return seed.
+
+    Every notebook's setup cell calls this once: ``SEED = helpers.setup(seed=42)``.
+    """
+    profile = get_profile()
+    set_seed(seed)
+    try:
+        import tensorflow as tf
+
+        if deterministic:
+            tf.config.experimental.enable_op_determinism()
+        _quiet_tensorflow()
+    except ImportError:
+        pass
+    print(f"profile: {profile}  seed: {seed}  {_versions_line()}")
+    if profile == "smoke":
+        print(SMOKE_BANNER)
     return seed
 
 
