@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 
-# Quiet TensorFlow's C++ logging in case a notebook imports helpers before TensorFlow.
+# Import helpers before TensorFlow (every setup cell does): these must be set before it loads.
+# TF_CPP_MIN_LOG_LEVEL=2 hides TensorFlow's C++ info lines. TF_ENABLE_ONEDNN_OPTS=0 turns off the
+# oneDNN kernels, which TensorFlow picks by the CPU's instruction set (so results differed between
+# machines) and whose start-up line JupyterLab shows as a red stderr box; on the course's CPU
+# LSTMs it is also slightly faster.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from . import stats  # noqa: E402
 from .config import data_dir, get_profile, is_smoke, pick, set_seed, setup  # noqa: E402
