@@ -39,7 +39,9 @@ def test_structure_and_outputs(path):
     src = "\n".join(code)
     if "import tensorflow" in src or "import keras" in src:
         first_tf = min(i for i in (src.find("import tensorflow"), src.find("import keras")) if i >= 0)
-        assert 0 <= src.find("TF_CPP_MIN_LOG_LEVEL") < first_tf, "set TF_CPP_MIN_LOG_LEVEL before importing TF"
+        env_first = 0 <= src.find("TF_CPP_MIN_LOG_LEVEL") < first_tf
+        helpers_first = 0 <= src.find("import helpers") < first_tf  # helpers sets TF's environment
+        assert env_first or helpers_first, "import helpers (or set TF_CPP_MIN_LOG_LEVEL) before importing TF"
     assert not re.search(r"/work/|/root/", path.with_suffix(".py").read_text(encoding="utf-8")), "machine path in source"
     assert not re.search(r"^\s*!", src, flags=re.M), "no shell escapes in notebooks"
     outputs = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])]
