@@ -1,4 +1,5 @@
-"""Unit tests for helpers.numpy_rnn: forward passes match Keras, BPTT matches finite differences."""
+"""Unit tests for helpers.numpy_rnn: forward passes match Keras, backward passes match finite
+differences and tf.GradientTape."""
 
 from __future__ import annotations
 
@@ -9,17 +10,25 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
-from helpers.numpy_rnn import lstm_forward, rnn_bptt, rnn_forward, rnn_loss, sigmoid  # noqa: E402
+from helpers.numpy_rnn import (  # noqa: E402
+    gru_forward,
+    lstm_backward,
+    lstm_forward,
+    rnn_bptt,
+    rnn_forward,
+    rnn_loss,
+    sigmoid,
+)
 
-RNG = np.random.default_rng(0)
 
-
-def _keras_run(layer_cls, x: np.ndarray, units: int, states: list[np.ndarray] | None):
+def _keras_run(layer_cls, x: np.ndarray, units: int, states: list[np.ndarray] | None, seed: int = 0):
     """Build a Keras recurrent layer with random (non-default) weights and run it on x."""
+    rng = np.random.default_rng(seed)
     layer = layer_cls(units, return_sequences=True, return_state=True)
     out = layer(x, initial_state=states) if states is not None else layer(x)
-    weights = [RNG.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
+    weights = [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
     layer.set_weights(weights)
     out = layer(x, initial_state=states) if states is not None else layer(x)
     return [np.asarray(o) for o in out], weights
@@ -29,10 +38,11 @@ def _keras_run(layer_cls, x: np.ndarray, units: int, states: list[np.ndarray] | 
     "batch,steps,with_state", [(3, 7, False), (1, 5, True), (2, 1, True), (1, 1, False)]
 )
 def test_lstm_forward_matches_keras(batch: int, steps: int, with_state: bool) -> None:
-    x = RNG.normal(size=(batch, steps, 4)).astype("float32")
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(batch, steps, 4)).astype("float32")
     units = 5
     states = (
-        [RNG.normal(size=(batch, units)).astype("float32") for _ in range(2)]
+        [rng.normal(size=(batch, units)).astype("float32") for _ in range(2)]
         if with_state
         else None
     )
@@ -51,9 +61,10 @@ def test_lstm_forward_matches_keras(batch: int, steps: int, with_state: bool) ->
 
 @pytest.mark.parametrize("batch,steps,with_state", [(3, 6, False), (1, 4, True), (2, 1, True)])
 def test_rnn_forward_matches_keras(batch: int, steps: int, with_state: bool) -> None:
-    x = RNG.normal(size=(batch, steps, 3)).astype("float32")
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(batch, steps, 3)).astype("float32")
     units = 4
-    states = [RNG.normal(size=(batch, units)).astype("float32")] if with_state else None
+    states = [rng.normal(size=(batch, units)).astype("float32")] if with_state else None
     (seq_k, h_k), (W, U, b) = _keras_run(keras.layers.SimpleRNN, x, units, states)
     seq, h = rnn_forward(x, W, U, b, h0=states[0] if states else None)
     np.testing.assert_allclose(seq, seq_k, atol=1e-5)
@@ -118,7 +129,7 @@ def test_rnn_bptt_matches_finite_differences() -> None:
     x, y, p = _rnn_problem()
     loss, grads = rnn_bptt(x, y, **p)
     assert np.isclose(loss, rnn_loss(x, y, **p))
-    names = {"kernel": "W", "recurrent_kernel": "U", "bias": "b", "w_out": "V", "b_out": "c"}
+    names = {"kernel": "W", "recurrent_kernel": "U", "bias": "b", "w_out": "V", "b_out": "b_y"}
     eps = 1e-6
     for pname, gname in names.items():
         num = np.zeros_like(p[pname])
@@ -144,9 +155,152 @@ def test_truncated_bptt() -> None:
     _, full = rnn_bptt(x, y, **p)
     _, same = rnn_bptt(x, y, **p, truncate=x.shape[1])
     _, short = rnn_bptt(x, y, **p, truncate=1)
-    for k in ("W", "U", "b", "V", "c", "x"):
+    _, same_chunked = rnn_bptt(x, y, **p, truncate=x.shape[1], mode="chunked")
+    for k in ("W", "U", "b", "V", "b_y", "x"):
         np.testing.assert_allclose(same[k], full[k], atol=1e-12)
+        np.testing.assert_allclose(same_chunked[k], full[k], atol=1e-12)
     assert not np.allclose(short["U"], full["U"])
     np.testing.assert_allclose(short["V"], full["V"])  # the readout gradient is never truncated
     with pytest.raises(ValueError, match="truncate"):
         rnn_bptt(x, y, **p, truncate=0)
+    with pytest.raises(ValueError, match="mode"):
+        rnn_bptt(x, y, **p, truncate=2, mode="window")
+
+
+def test_chunked_truncation_equals_separate_chunks() -> None:
+    """Chunked truncated BPTT = the sum of exact gradients of each chunk started from the carried h."""
+    x, y, p = _rnn_problem(steps=6)
+    k = 3
+    _, chunked = rnn_bptt(x, y, **p, truncate=k, mode="chunked")
+    hs, _ = rnn_forward(x, p["kernel"], p["recurrent_kernel"], p["bias"])
+    # Second chunk from the carried state: gradient w.r.t. W by finite differences on that chunk only.
+    h_carry = hs[:, k - 1]
+
+    def chunk_loss(kernel: np.ndarray) -> float:
+        seq, _ = rnn_forward(x[:, k:], kernel, p["recurrent_kernel"], p["bias"], h0=h_carry)
+        return float(0.5 * np.sum((seq @ p["w_out"] + p["b_out"] - y[:, k:]) ** 2) / x.shape[0])
+
+    def first_loss(kernel: np.ndarray) -> float:
+        seq, _ = rnn_forward(x[:, :k], kernel, p["recurrent_kernel"], p["bias"])
+        return float(0.5 * np.sum((seq @ p["w_out"] + p["b_out"] - y[:, :k]) ** 2) / x.shape[0])
+
+    eps, num = 1e-6, np.zeros_like(p["kernel"])
+    for idx in np.ndindex(num.shape):
+        kp, km = p["kernel"].copy(), p["kernel"].copy()
+        kp[idx] += eps
+        km[idx] -= eps
+        num[idx] = (chunk_loss(kp) - chunk_loss(km) + first_loss(kp) - first_loss(km)) / (2 * eps)
+    np.testing.assert_allclose(chunked["W"], num, rtol=1e-6, atol=1e-9)
+
+
+# ---------------------------------------------------------------- LSTM backward pass
+
+
+def _lstm_problem(batch: int, steps: int, with_state: bool, features: int = 3, units: int = 4, seed: int = 3):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, steps, features))
+    kernel = rng.normal(scale=0.5, size=(features, 4 * units))
+    recurrent_kernel = rng.normal(scale=0.5, size=(units, 4 * units))
+    bias = rng.normal(scale=0.5, size=4 * units)
+    d_hidden = rng.normal(size=(batch, steps, units))
+    h0 = rng.normal(scale=0.5, size=(batch, units)) if with_state else None
+    c0 = rng.normal(scale=0.5, size=(batch, units)) if with_state else None
+    return x, kernel, recurrent_kernel, bias, d_hidden, h0, c0
+
+
+def _rel(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+CASES = [(2, 5, True), (1, 4, True), (3, 1, True), (1, 1, False), (2, 3, False)]
+
+
+@pytest.mark.parametrize("batch,steps,with_state", CASES)
+def test_lstm_backward_matches_finite_differences(batch: int, steps: int, with_state: bool) -> None:
+    x, W, U, b, dh, h0, c0 = _lstm_problem(batch, steps, with_state)
+    inputs = {"x": x, "kernel": W, "recurrent_kernel": U, "bias": b}
+    if with_state:
+        inputs |= {"h0": h0, "c0": c0}
+
+    def loss(args: dict[str, np.ndarray]) -> float:  # L = Σ d_hidden ⊙ hidden sequence
+        hs, _, _ = lstm_forward(args["x"], args["kernel"], args["recurrent_kernel"], args["bias"],
+                                args.get("h0"), args.get("c0"))
+        return float(np.sum(hs * dh))
+
+    grads = lstm_backward(x, W, U, b, dh, h0=h0, c0=c0)
+    assert set(grads) == {"kernel", "recurrent_kernel", "bias", "x", "h0", "c0"}
+    eps = 1e-6
+    for name, value in inputs.items():
+        num = np.zeros_like(value)
+        for idx in np.ndindex(value.shape):
+            plus, minus = dict(inputs), dict(inputs)
+            plus[name], minus[name] = value.copy(), value.copy()
+            plus[name][idx] += eps
+            minus[name][idx] -= eps
+            num[idx] = (loss(plus) - loss(minus)) / (2 * eps)
+        assert grads[name].shape == value.shape
+        assert _rel(grads[name], num) < 1e-7, (name, _rel(grads[name], num))
+
+
+@pytest.mark.parametrize("batch,steps,with_state", CASES)
+def test_lstm_backward_matches_gradient_tape(batch: int, steps: int, with_state: bool) -> None:
+    x, W, U, b, dh, h0, c0 = _lstm_problem(batch, steps, with_state, seed=4)
+    units = U.shape[0]
+    layer = keras.layers.LSTM(units, return_sequences=True, dtype="float64")
+    layer.build((None, steps, x.shape[2]))
+    layer.set_weights([W, U, b])
+    h0_ = tf.constant(h0 if with_state else np.zeros((batch, units)))
+    c0_ = tf.constant(c0 if with_state else np.zeros((batch, units)))
+    x_ = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch([x_, h0_, c0_])
+        loss = tf.reduce_sum(layer(x_, initial_state=[h0_, c0_]) * dh)
+    tf_grads = tape.gradient(loss, [*layer.trainable_weights, x_, h0_, c0_])
+    grads = lstm_backward(x, W, U, b, dh, h0=h0, c0=c0)
+    for name, g in zip(("kernel", "recurrent_kernel", "bias", "x", "h0", "c0"), tf_grads, strict=True):
+        assert _rel(grads[name], np.asarray(g)) < 1e-10, name
+
+
+def test_lstm_backward_keeps_float32() -> None:
+    x, W, U, b, dh, _, _ = _lstm_problem(2, 3, False)
+    grads = lstm_backward(*(a.astype("float32") for a in (x, W, U, b, dh)))
+    assert all(g.dtype == np.float32 for g in grads.values())
+
+
+def test_lstm_backward_wrong_shapes_raise() -> None:
+    x, W, U, b, dh, _, _ = _lstm_problem(2, 3, False)
+    with pytest.raises(ValueError, match="d_hidden must be"):
+        lstm_backward(x, W, U, b, dh[:, :, :2])
+    with pytest.raises(ValueError, match="d_hidden must be"):
+        lstm_backward(x, W, U, b, dh[:, -1])  # only the last step: put it in d_hidden[:, -1]
+    with pytest.raises(ValueError, match="c0 must have shape"):
+        lstm_backward(x, W, U, b, dh, c0=np.zeros((1, 4)))
+    with pytest.raises(ValueError, match="kernel must have shape"):
+        lstm_backward(x, W[:, :8], U, b, dh)
+
+
+# ---------------------------------------------------------------- GRU forward pass
+
+
+@pytest.mark.parametrize("batch,steps,with_state", [(3, 7, False), (1, 5, True), (2, 1, True), (1, 1, False)])
+def test_gru_forward_matches_keras(batch: int, steps: int, with_state: bool) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(batch, steps, 4)).astype("float32")
+    units = 5
+    states = [rng.normal(size=(batch, units)).astype("float32")] if with_state else None
+    (seq_k, h_k), (W, U, b) = _keras_run(keras.layers.GRU, x, units, states, seed=6)
+    assert b.shape == (2, 3 * units)  # Keras' default reset_after=True
+    seq, h = gru_forward(x, W, U, b, h0=states[0] if states else None)
+    assert seq.shape == (batch, steps, units)
+    np.testing.assert_allclose(seq, seq_k, atol=1e-5)
+    np.testing.assert_allclose(h, h_k, atol=1e-5)
+
+
+def test_gru_wrong_shapes_raise() -> None:
+    x = np.zeros((2, 3, 4))
+    with pytest.raises(ValueError, match="reset_after"):
+        gru_forward(x, np.zeros((4, 15)), np.zeros((5, 15)), np.zeros(15))  # a reset_after=False bias
+    with pytest.raises(ValueError, match="recurrent_kernel must have shape"):
+        gru_forward(x, np.zeros((4, 20)), np.zeros((5, 20)), np.zeros((2, 20)))  # LSTM-sized weights
+    with pytest.raises(ValueError, match="h0 must have shape"):
+        gru_forward(x, np.zeros((4, 15)), np.zeros((5, 15)), np.zeros((2, 15)), h0=np.zeros((2, 4)))
