@@ -47,6 +47,11 @@ def make_windows(
 
 def window_target_positions(length: int, window: int, horizon: int = 1) -> np.ndarray:
     """Position (in the original series) of the first target of each window made by `make_windows`."""
+    if window < 1 or horizon < 1:
+        raise ValueError(
+            f"window and horizon must be >= 1; got window={window}, horizon={horizon}. "
+            "A target lies after its window, never inside or before it."
+        )
     n = length - window - horizon + 1
     if n < 1:
         raise ValueError(f"Series of length {length} is too short for window={window} + horizon={horizon}.")
@@ -59,6 +64,40 @@ def lag_forecast(values: np.ndarray | pd.Series, start: int, lag: int = 1) -> np
     if not 1 <= lag <= start <= len(y):
         raise ValueError(f"Need 1 <= lag ({lag}) <= start ({start}) <= len(values) ({len(y)}).")
     return y[start - lag : len(y) - lag].copy()
+
+
+def seasonal_mae_scale(history: np.ndarray | pd.Series, m: int = 1) -> float:
+    """MASE denominator: mean |y_t - y_{t-m}| of the naive (m=1) or seasonal naive forecast on the history."""
+    h = np.asarray(history, dtype="float64")
+    if h.ndim != 1 or m < 1 or len(h) <= m:
+        raise ValueError(f"Need a 1-D history longer than m={m}; got shape {h.shape}.")
+    scale = float(np.mean(np.abs(h[m:] - h[:-m])))
+    if not np.isfinite(scale) or scale == 0:
+        raise ValueError("The history's naive errors are all 0 (or not finite): MASE is undefined.")
+    return scale
+
+
+def mase(y_true: np.ndarray, y_pred: np.ndarray, scale: float | np.ndarray) -> float:
+    """Mean absolute scaled error (Hyndman & Koehler 2006): mean(|y - ŷ| / scale).
+
+    `scale` is `seasonal_mae_scale` of the data the forecaster was fitted on; an array (one scale
+    per forecast, same shape as y_true) serves rolling origins whose histories differ. Below 1:
+    better than the in-sample naive forecast.
+    """
+    t, p = _pair(y_true, y_pred)
+    s = np.broadcast_to(np.asarray(scale, dtype="float64"), t.shape)
+    if np.any(s <= 0):
+        raise ValueError("MASE scale must be > 0 (see seasonal_mae_scale).")
+    return float(np.mean(np.abs(t - p) / s))
+
+
+def interval_coverage(y_true: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
+    """Share of true values inside [low, high] (a 95 % interval should cover about 0.95)."""
+    t, lo = _pair(y_true, low)
+    _, hi = _pair(y_true, high)
+    if np.any(lo > hi):
+        raise ValueError("Every low bound must be <= its high bound.")
+    return float(np.mean((t >= lo) & (t <= hi)))
 
 
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:

@@ -8,12 +8,15 @@ import pytest
 
 from helpers.timeseries import (
     forecast_metrics,
+    interval_coverage,
     lag_forecast,
     mae,
     make_windows,
     mape,
+    mase,
     metrics_table,
     rmse,
+    seasonal_mae_scale,
     window_target_positions,
 )
 
@@ -111,3 +114,43 @@ def test_metrics_table_rows() -> None:
     table = metrics_table(t, {"perfect": t, "off by one": t + 1})
     assert list(table.index) == ["perfect", "off by one"]
     assert table.loc["perfect", "RMSE"] == 0 and table.loc["off by one", "MAE"] == 1
+
+
+@pytest.mark.parametrize("window, horizon", [(3, -1), (3, 0), (0, 1), (-2, 1)])
+def test_window_target_positions_reject_bad_sizes(window: int, horizon: int) -> None:
+    # a negative horizon used to return positions past the end of the series, silently
+    with pytest.raises(ValueError, match="window and horizon must be >= 1"):
+        window_target_positions(10, window, horizon)
+
+
+def test_mase_scale_and_value() -> None:
+    history = np.array([1.0, 2.0, 4.0, 7.0])  # naive errors 1, 2, 3 -> scale 2
+    assert seasonal_mae_scale(history, m=1) == pytest.approx(2.0)
+    assert seasonal_mae_scale(np.array([1.0, 5.0, 2.0, 5.0]), m=2) == pytest.approx(0.5)
+    assert mase(np.array([10.0, 12.0]), np.array([11.0, 9.0]), scale=2.0) == pytest.approx((1 + 3) / 2 / 2)
+    # one scale per forecast (rolling origins with different histories)
+    assert mase(np.array([0.0, 0.0]), np.array([2.0, 2.0]), scale=np.array([1.0, 2.0])) == pytest.approx(1.5)
+
+
+def test_mase_of_seasonal_naive_in_sample_is_one() -> None:
+    rng = np.random.default_rng(0)
+    y = np.tile(np.arange(12.0), 5) + rng.normal(size=60).cumsum()
+    scale = seasonal_mae_scale(y, m=12)
+    assert mase(y[12:], y[:-12], scale) == pytest.approx(1.0)
+
+
+def test_mase_errors() -> None:
+    with pytest.raises(ValueError, match="all 0"):
+        seasonal_mae_scale(np.tile([1.0, 5.0], 3), m=2)  # perfectly periodic: no naive error
+    with pytest.raises(ValueError, match="longer than m"):
+        seasonal_mae_scale(np.arange(5.0), m=12)
+    with pytest.raises(ValueError, match="> 0"):
+        mase(np.zeros(2), np.ones(2), scale=0.0)
+
+
+def test_interval_coverage() -> None:
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    assert interval_coverage(y, y - 1, y + 1) == 1.0
+    assert interval_coverage(y, np.array([0, 0, 0, 5.0]), np.array([2, 2, 2, 6.0])) == 0.5
+    with pytest.raises(ValueError, match="low bound"):
+        interval_coverage(y, y + 1, y - 1)
