@@ -85,3 +85,15 @@ def test_mean_baseline_mse() -> None:
 def test_bad_arguments_raise(kwargs: dict) -> None:
     with pytest.raises(ValueError):
         make_multiplication_data(**kwargs)
+
+
+def test_first_sign_task() -> None:
+    from helpers.tasks import make_first_sign_data
+
+    X, y = make_first_sign_data(200, length=7, seed=11)
+    assert X.shape == (200, 7, 1) and X.dtype == np.float32 and y.dtype == np.float32
+    np.testing.assert_array_equal(y, (X[:, 0, 0] > 0).astype(np.float32))
+    X2, _ = make_first_sign_data(200, length=7, seed=11)
+    np.testing.assert_array_equal(X, X2)
+    with pytest.raises(ValueError, match="length"):
+        make_first_sign_data(5, length=0)
