@@ -25,9 +25,30 @@ from .data import (  # noqa: E402
 from .plots import plot_confusion_matrix, plot_history, use_korean_font  # noqa: E402
 from .results import record_results  # noqa: E402
 
+# Loaded on first use, so that `import helpers` stays light and never imports TensorFlow itself.
+_LAZY = {
+    "Run": "training",
+    "fit": "training",
+    "bucket_by_length": "batching",
+    "predict_by_length": "batching",
+    "classification_scores": "metrics",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
 __all__ = [
+    "Run",
+    "bucket_by_length",
+    "classification_scores",
     "data_dir",
     "dataset_status",
+    "fit",
     "get_profile",
     "is_smoke",
     "load_airline",
@@ -38,6 +59,7 @@ __all__ = [
     "pick",
     "plot_confusion_matrix",
     "plot_history",
+    "predict_by_length",
     "record_results",
     "set_seed",
     "setup",
