@@ -29,6 +29,7 @@ def plot_history(history: Any, metric: str | None = None, title: str = "", basel
         if baseline is not None and name == "loss":
             ax.axhline(baseline, color="grey", ls=":", label="baseline")
         ax.set(xlabel="epoch", ylabel=name, title=f"{title} {name}".strip())
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # epochs 1, 2, 3, not 1.0, 1.5, 2.0
         ax.legend()
         ax.grid(alpha=0.3)
     fig.tight_layout()
