@@ -58,6 +58,16 @@ def whitespace_tokens(text: str) -> list[str]:
     return text.split()
 
 
+_WORD_OR_MARK = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]+|[^\W_ㄱ-ㅎㅏ-ㅣ]+|(?:[^\w\s]|_)+")
+
+
+def whitespace_punct_tokens(text: str) -> list[str]:
+    """Whitespace words with punctuation/symbol runs and bare-jamo runs split off: '최고!!ㅋㅋ' -> ['최고', '!!', 'ㅋㅋ']."""
+    if not isinstance(text, str):
+        raise TypeError(f"whitespace_punct_tokens expects a str, got {type(text).__name__}.")
+    return _WORD_OR_MARK.findall(unicodedata.normalize("NFC", text))
+
+
 def syllable_tokens(text: str, boundary: str | None = WORD_BOUNDARY) -> list[str]:
     """One token per character (Hangul syllable); spaces become `boundary` (dropped if None)."""
     out: list[str] = []
