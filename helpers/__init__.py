@@ -22,6 +22,7 @@ from .data import (  # noqa: E402
     load_nsmc,
     load_sunspots,
 )
+from .language_model import load_shakespeare  # noqa: E402
 from .plots import plot_confusion_matrix, plot_history, use_korean_font  # noqa: E402
 from .results import record_results  # noqa: E402
 
@@ -55,6 +56,7 @@ __all__ = [
     "load_co2",
     "load_imdb",
     "load_nsmc",
+    "load_shakespeare",
     "load_sunspots",
     "pick",
     "plot_confusion_matrix",
