@@ -111,10 +111,16 @@ def repo_root() -> Path:
 
 
 def data_dir() -> Path:
-    """Where datasets are cached: $COURSE_DATA_DIR, else data/ in the repository."""
+    """Where datasets are cached: $COURSE_DATA_DIR, else data/ in the repository (created if it can be)."""
     env = os.environ.get("COURSE_DATA_DIR")
     path = Path(env).expanduser() if env else repo_root() / "data"
-    path.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        where = f"COURSE_DATA_DIR={env}" if env else "data/ in the repository"
+        raise NotADirectoryError(f"{where} is a file, not a folder: point COURSE_DATA_DIR to a folder.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # read-only: reading still works, and whatever must write says what to fix
     return path
 
 

@@ -20,6 +20,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     monkeypatch.setenv("COURSE_PROFILE", "smoke")
     data._noticed.clear()
+    data._served.clear()  # what the loaders served is per process: start every test clean
     return tmp_path
 
 

@@ -17,8 +17,9 @@ def _sha(b: bytes) -> str:
 
 
 def _cache_files(isolated: Path) -> list[str]:
+    """Files under the data folder, except the empty lock files that serialise downloads."""
     root = isolated / "data"
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.suffix != ".lock")
 
 
 def _register(monkeypatch, key: str, url: str, path: str, payload: bytes, sha: str | None = None) -> None:
@@ -63,7 +64,7 @@ def test_interrupted_download_leaves_no_file(http_dir, monkeypatch, isolated):
     assert _cache_files(isolated) == []
 
 
-def test_corrupt_cached_file_is_deleted_with_advice(monkeypatch, isolated):
+def test_mismatching_file_of_the_learner_is_left_untouched_with_advice(monkeypatch, isolated):
     payload = b"the real bytes"
     _register(monkeypatch, "nsmc_train", "http://127.0.0.1:9/never", "nsmc/ratings_train.txt", payload)
     path = isolated / "data" / "nsmc" / "ratings_train.txt"
@@ -71,7 +72,7 @@ def test_corrupt_cached_file_is_deleted_with_advice(monkeypatch, isolated):
     path.write_bytes(b"the fake bytes")  # same size, other content
     with pytest.raises(ChecksumError, match="make data"):
         data.fetch("nsmc_train")
-    assert not path.exists()
+    assert path.read_bytes() == b"the fake bytes"
 
 
 def test_unreachable_host_is_dataset_unavailable(monkeypatch, isolated):
@@ -108,8 +109,9 @@ def _fake_imdb_members() -> dict[str, bytes]:
     members = {}
     for split in ("train", "test"):
         for label in ("pos", "neg"):
+            rating = 7 if label == "pos" else 2  # official names: <id>_<rating>.txt, pos 7-10, neg 1-4
             for i in range(3):
-                members[f"aclImdb/{split}/{label}/{i}_7.txt"] = f"{split} {label} {i}<br /><br />end".encode()
+                members[f"aclImdb/{split}/{label}/{i}_{rating}.txt"] = f"{split} {label} {i}<br /><br />end".encode()
     members["aclImdb/train/unsup/0_0.txt"] = b"not extracted"
     return members
 
