@@ -17,7 +17,7 @@ MATHJAX    := tools/site/node_modules/mathjax/es5/tex-mml-chtml.js
 E2E_STAMP  := $(VENV)/.e2e-installed
 CHROMIUM   ?= /usr/bin/chromium
 
-.PHONY: help venv run test unit nbval sync-check lab data lint format sync results samples lock clean distclean \
+.PHONY: help venv run test unit nbval sync-check lab data lint format sync results reproduce samples lock clean distclean \
         site student student-test e2e
 
 help:  ## list the targets
@@ -96,6 +96,10 @@ format: $(STAMP)  ## ruff format on helpers, tests and tools
 
 results: $(STAMP)  ## rebuild the README results table from results/*.json
 	$(PY) -m helpers results
+
+reproduce: $(STAMP)  ## re-run one notebook (NB=06) in a scratch copy; check its headline is inside the published interval
+	@test -n "$(NB)" || { echo "usage: make reproduce NB=06"; exit 2; }
+	$(PY) tools/reproduce.py $(NB)
 
 samples: $(STAMP)  ## rebuild the bundled samples from the full data
 	COURSE_PROFILE=full $(PY) tools/make_samples.py
