@@ -101,6 +101,8 @@ def stage_notebook(src: Path, dest: Path, stage: Path) -> None:
             cell["source"] = rewrite_links(text, dest.parent, stage)
         cells.append(cell)
     nb["cells"] = cells
+    # A notebook saved before its first run has no language_info: the course is Python throughout.
+    nb.setdefault("metadata", {}).setdefault("language_info", {"name": "python", "pygments_lexer": "ipython3"})
     dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
