@@ -101,6 +101,9 @@ reproduce: $(STAMP)  ## re-run one notebook (NB=06) in a scratch copy; check its
 	@test -n "$(NB)" || { echo "usage: make reproduce NB=06"; exit 2; }
 	$(PY) tools/reproduce.py $(NB)
 
+seeds-07: $(STAMP)  ## notebook 07's seed study (NSMC tokenizer race, seeds 43-44) -> results/studies/*.json
+	$(PY) tools/nsmc_seeds.py
+
 samples: $(STAMP)  ## rebuild the bundled samples from the full data
 	COURSE_PROFILE=full $(PY) tools/make_samples.py
 
