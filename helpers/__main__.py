@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import sys
 
-from .data import dataset_status, download_all
-from .results import results_table, update_readme
+from .data import DataError, dataset_status, download_all
+from .results import ResultsError, results_table, update_readme
 
 USAGE = "usage: python -m helpers status | download | results"
 
 
 def main(argv: list[str]) -> int:
-    """Run one sub-command; return the exit code."""
+    """Run one sub-command; return the exit code (1 with a message on stderr when something must be fixed)."""
     command = argv[0] if argv else "status"
-    if command == "status":
-        print(dataset_status().to_string(index=False))
-    elif command == "download":
-        download_all()
-    elif command == "results":
-        update_readme()
-        print(results_table())
-    else:
-        print(USAGE, file=sys.stderr)
-        return 2
+    try:
+        if command == "status":
+            print(dataset_status().to_string(index=False))
+        elif command == "download":
+            download_all()
+        elif command == "results":
+            update_readme()
+            print(results_table())
+        else:
+            print(USAGE, file=sys.stderr)
+            return 2
+    except (ResultsError, DataError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return 0
 
 
