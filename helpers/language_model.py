@@ -355,6 +355,7 @@ class LMConfig:
     clipnorm: float = 1.0
     stateful: bool = False
     jit_compile: bool = True  # XLA: about 2x faster steps on CPU, ~10 s compile per model
+    cosine_decay: bool = False  # decay the learning rate to 10 % over the whole epoch budget
 
     def as_dict(self) -> dict[str, Any]:
         """The config as a plain dict (for results JSON)."""
@@ -403,10 +404,13 @@ def reset_char_lm_states(model) -> None:
             layer.reset_state()
 
 
-def _compile(model, config: LMConfig) -> None:
+def _compile(model, config: LMConfig, total_steps: int = 1) -> None:
     import keras
 
-    opt = keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm or None)
+    lr = config.learning_rate
+    if config.cosine_decay:
+        lr = keras.optimizers.schedules.CosineDecay(lr, decay_steps=max(1, total_steps), alpha=0.1)
+    opt = keras.optimizers.Adam(lr, clipnorm=config.clipnorm or None)
     model.compile(
         opt,
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -536,13 +540,13 @@ def train_char_lm(
         stateful=config.stateful,
         batch_size=config.batch_size if config.stateful else None,
     )
-    _compile(model, config)
     B, T = config.batch_size, config.seq_len
     one_pass = max(1, (len(train_ids) - 1) // (B * T))
     steps = steps_per_epoch or one_pass
+    _compile(model, config, total_steps=steps * epochs)
     history: dict[str, list[float]] = {"loss": [], "val_bpc": []}
     epoch_seconds: list[float] = []
-    best, best_epoch, best_weights, waited = math.inf, 0, None, 0
+    best, best_epoch, best_weights, waited, updates = math.inf, 0, None, 0, 0
     t_start = time.perf_counter()
     eval_model = model if not config.stateful else None
     for epoch in range(epochs):
@@ -555,6 +559,7 @@ def train_char_lm(
         else:
             X, Y = random_chunks(train_ids, T, steps * B, seed=int(rng.integers(2**31)))
         h = model.fit(X, Y, batch_size=B, epochs=1, shuffle=False, verbose=0)
+        updates += len(X) // B
         if config.stateful:  # score validation with a stateless twin (same weights, any batch size)
             if eval_model is None:
                 eval_model = _twin(model, config, V, stateful=False, batch_size=None)
@@ -588,7 +593,7 @@ def train_char_lm(
         stopped_early=epochs_run < epochs,
         params=int(model.count_params()),
         seconds=time.perf_counter() - t_start,
-        updates=steps * epochs_run,
+        updates=updates,
         history=history,
         epoch_seconds=epoch_seconds,
     )

@@ -175,7 +175,13 @@ def test_keras_char_lm_trains_scores_and_samples():
         lm.build_char_lm(len(vocab), units=8, cell="rnn")
     for stateful in (False, True):
         cfg = lm.LMConfig(
-            units=16, embed_dim=8, seq_len=20, batch_size=8, stateful=stateful, jit_compile=False
+            units=16,
+            embed_dim=8,
+            seq_len=20,
+            batch_size=8,
+            stateful=stateful,
+            cosine_decay=stateful,
+            jit_compile=False,
         )
         res = lm.train_char_lm(
             cfg,
