@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import time
 import unicodedata
 from functools import lru_cache
@@ -17,12 +18,31 @@ from .config import data_dir
 
 WORD_BOUNDARY = "▁"  # marks a space in the syllable tokenizer (as in SentencePiece)
 CACHE_FOLDER = "kiwi_cache"
-CACHE_FORMAT = 1  # bump when the cache layout changes
+CACHE_FORMAT = 2  # bump when the cache layout or key changes (2: length-prefixed text hash)
 
 _SPACES = re.compile(r"\s+")
 _REPEATS = re.compile(r"(.)\1{2,}")  # a character repeated 3+ times
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _JAMO = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]")
+
+
+# ---------------------------------------------------------------- input checks
+
+
+def check_text(text: object, what: str = "text") -> str:
+    """The text NFC-normalised (composed Hangul syllables), or a clear error for None, bytes or broken Unicode."""
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError(f"{what} is bytes, not str: decode it first, e.g. data.decode('utf-8').")
+    if not isinstance(text, str):
+        raise TypeError(f"{what} is {type(text).__name__}, not str: {text!r:.60}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"{what} holds an unpaired surrogate ({text[err.start]!r} at position {err.start}), which is not "
+            "valid Unicode: read the file with encoding='utf-8' (not errors='surrogateescape')."
+        ) from None
+    return unicodedata.normalize("NFC", text)
 
 
 # ---------------------------------------------------------------- cleaning
@@ -54,8 +74,8 @@ def has_jamo(text: str) -> bool:
 
 
 def whitespace_tokens(text: str) -> list[str]:
-    """Split on whitespace: eojeol (space-separated words), what many tutorials do."""
-    return text.split()
+    """Split on whitespace: eojeol (space-separated words), what many tutorials do (input NFC-normalised)."""
+    return check_text(text).split()
 
 
 _WORD_OR_MARK = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]+|[^\W_ㄱ-ㅎㅏ-ㅣ]+|(?:[^\w\s]|_)+")
@@ -69,9 +89,9 @@ def whitespace_punct_tokens(text: str) -> list[str]:
 
 
 def syllable_tokens(text: str, boundary: str | None = WORD_BOUNDARY) -> list[str]:
-    """One token per character (Hangul syllable); spaces become `boundary` (dropped if None)."""
+    """One token per character (Hangul syllable, input NFC-normalised); spaces become `boundary` (dropped if None)."""
     out: list[str] = []
-    for word in text.split():
+    for word in check_text(text).split():
         if out and boundary:
             out.append(boundary)
         out.extend(word)
@@ -124,11 +144,8 @@ def kiwi_morphemes(
     tags: bool = KIWI_SETTINGS["tags"],
     num_workers: int = -1,
 ) -> list[str]:
-    """Kiwi morphemes of each text joined by spaces ('영화 가 재밌 었 어요'); no cache."""
-    items = [texts] if isinstance(texts, str) else list(texts)
-    for i, t in enumerate(items):
-        if not isinstance(t, str):
-            raise TypeError(f"Text #{i} is {type(t).__name__}, not str: {t!r:.60}")
+    """Kiwi morphemes of each text (NFC-normalised) joined by spaces ('영화 가 재밌 었 어요'); no cache."""
+    items = _check_texts(texts)
     if not items:
         return []
     kiwi = get_kiwi(num_workers)
@@ -141,12 +158,23 @@ def kiwi_preprocess(text: str) -> str:
     return kiwi_morphemes(clean_review(text), num_workers=1)[0]
 
 
+def _check_texts(texts: str | Iterable[str]) -> list[str]:
+    """A list of NFC-normalised texts from one text or an iterable of them; clear errors name the bad item."""
+    if texts is None or isinstance(texts, (bytes, bytearray)):
+        check_text(texts, "texts")
+    items = [texts] if isinstance(texts, str) else list(texts)
+    return [check_text(t, f"Text #{i}") for i, t in enumerate(items)]
+
+
 def texts_sha256(texts: Sequence[str]) -> str:
-    """sha256 over the texts (each UTF-8 encoded, newline-terminated): the cache key of a corpus."""
-    digest = hashlib.sha256()
-    for t in texts:
-        digest.update(t.encode("utf-8"))
-        digest.update(b"\n")
+    """sha256 over the number of texts and each text's UTF-8 length and bytes: an unambiguous corpus key."""
+    digest = hashlib.sha256(len(texts).to_bytes(8, "little"))
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"Text #{i} is {type(t).__name__}, not str: {t!r:.60}")
+        raw = t.encode("utf-8")
+        digest.update(len(raw).to_bytes(8, "little"))
+        digest.update(raw)
     return digest.hexdigest()
 
 
@@ -170,28 +198,57 @@ def kiwi_morphemes_cached(
     tags: bool = KIWI_SETTINGS["tags"],
 ) -> tuple[list[str], dict[str, Any]]:
     """Kiwi morphemes for many texts, cached on disk; returns (morphemes, info with cold 'seconds' and 'hit')."""
-    texts = list(texts)
+    texts = _check_texts(texts)
     settings = _settings(z_coda, compatible_jamo, tags)
     key = cache_key(texts, **settings)
-    path = cache_path(key, folder)
-    if path.exists():
-        try:
-            with gzip.open(path, "rt", encoding="utf-8") as fh:
-                record = json.load(fh)
-            if len(record["morphemes"]) == len(texts):
-                return record["morphemes"], {**record["info"], "hit": True}
-        except (OSError, ValueError, KeyError):
-            pass  # a broken cache file is rebuilt below
+    try:
+        path: Path | None = cache_path(key, folder)
+    except OSError as err:  # e.g. COURSE_DATA_DIR names a file
+        print(f"NOTE: no Kiwi cache this time ({err}).")
+        path = None
+    cached = _read_cache(path, len(texts)) if path is not None else None
+    if cached is not None:
+        return cached
     t0 = time.perf_counter()
     morphemes = kiwi_morphemes(texts, **settings)
     info = {"n_texts": len(texts), "seconds": round(time.perf_counter() - t0, 2), "cpus": os.cpu_count(),
             "kiwipiepy": kiwi_version(), "settings": settings, "key": key}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8") as fh:
-        json.dump({"info": info, "morphemes": morphemes}, fh, ensure_ascii=False)
-    os.replace(tmp, path)  # atomic: a concurrent reader sees the old state or the whole file
+    if path is not None:
+        _write_cache(path, {"info": info, "morphemes": morphemes})
     return morphemes, {**info, "hit": False}
+
+
+def _read_cache(path: Path, n_texts: int) -> tuple[list[str], dict[str, Any]] | None:
+    """The cached (morphemes, info) if the file is whole and matches; None for missing, truncated or broken files."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            record = json.load(fh)
+        morphemes, info = record["morphemes"], record["info"]
+        if len(morphemes) == n_texts and all(isinstance(m, str) for m in morphemes) and isinstance(info, dict):
+            return morphemes, {**info, "hit": True}
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, ValueError, KeyError, TypeError):
+        pass  # truncated or broken: rebuilt and overwritten by the caller
+    return None
+
+
+def _write_cache(path: Path, record: dict[str, Any]) -> None:
+    """Write the cache file atomically through a unique temporary name; a folder that cannot be written is a notice."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as fh:
+            json.dump(record, fh, ensure_ascii=False)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old state or the whole file
+        tmp = None
+    except OSError as err:
+        print(f"NOTE: could not write the Kiwi cache ({err.strerror or err}); the morphemes were computed "
+              "and are returned, but the next run computes them again. Set COURSE_DATA_DIR to a writable folder.")
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- vocabulary statistics

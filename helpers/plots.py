@@ -36,12 +36,38 @@ def plot_history(history: Any, metric: str | None = None, title: str = "", basel
     return fig
 
 
+def _class_ids(values: Any, name: str, k: int) -> np.ndarray:
+    """values as a 1-D int array of class ids 0..k-1 (bools and whole floats converted), else a clear ValueError."""
+    arr = np.asarray(values)
+    if arr.ndim == 2 and arr.shape[1] == 1:  # what Keras predict returns for one output
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one class id per example (shape (n,) or (n, 1)), got shape {arr.shape}; "
+                         "for class probabilities of shape (n, k) pass probs.argmax(axis=1).")
+    if arr.dtype == bool:
+        arr = arr.astype(int)
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise ValueError(f"{name} must hold class ids 0..{k - 1}, got values of type {arr.dtype}.")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} holds non-integer values such as {arr[arr != np.round(arr)][:1]}: these look "
+                             "like probabilities; pass class ids, e.g. (prob >= 0.5).astype(int).")
+        arr = arr.astype(int)
+    bad = arr[(arr < 0) | (arr >= k)]
+    if bad.size:
+        raise ValueError(f"{name} holds {bad[0]}, but class ids must be 0..{k - 1} (one per label); "
+                         "map them first, e.g. (y == 1).astype(int) for labels -1/1.")
+    return arr
+
+
 def plot_confusion_matrix(
     y_true: Sequence[int], y_pred: Sequence[int], labels: Sequence[str] = ("negative", "positive"), title: str = ""
 ):
-    """Confusion matrix with counts and row percentages."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    """Confusion matrix with counts and row percentages (class ids 0..k-1; Keras (n, 1) outputs accepted)."""
     k = len(labels)
+    y_true, y_pred = _class_ids(y_true, "y_true", k), _class_ids(y_pred, "y_pred", k)
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has {len(y_true):,} labels but y_pred has {len(y_pred):,}; pass one prediction per example.")
     cm = np.zeros((k, k), dtype=int)
     np.add.at(cm, (y_true, y_pred), 1)
     share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
@@ -11,9 +12,11 @@ MAX_CHARS = 20_000  # longer inputs are cut (the model only reads its first toke
 
 
 def check_texts(texts: str | Iterable[str], max_chars: int = MAX_CHARS) -> list[str]:
-    """Return a list of non-empty strings, or raise a clear error naming the bad item."""
+    """Return a list of non-empty NFC-normalised strings, or raise a clear error naming the bad item."""
     if texts is None:
         raise TypeError("Expected a review (str) or a list of reviews, got None.")
+    if isinstance(texts, (bytes, bytearray)):
+        raise TypeError("Expected a review (str) or a list of reviews, got bytes: decode it first, e.g. data.decode('utf-8').")
     items = [texts] if isinstance(texts, str) else texts
     try:
         items = list(items)
@@ -23,11 +26,20 @@ def check_texts(texts: str | Iterable[str], max_chars: int = MAX_CHARS) -> list[
         raise ValueError("Expected at least one review, got an empty list.")
     out = []
     for i, item in enumerate(items):
+        if isinstance(item, (bytes, bytearray)):
+            raise TypeError(f"Review #{i} is bytes, not str: decode it first, e.g. data.decode('utf-8').")
         if not isinstance(item, str):
             raise TypeError(f"Review #{i} is {type(item).__name__}, not str: {item!r:.60}")
         if not item.strip():
             raise ValueError(f"Review #{i} is empty or only whitespace; there is nothing to classify.")
-        out.append(item[:max_chars])
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ValueError(
+                f"Review #{i} holds an unpaired surrogate ({item[err.start]!r} at position {err.start}), which is "
+                "not valid Unicode: read the text with encoding='utf-8' (not errors='surrogateescape')."
+            ) from None
+        out.append(unicodedata.normalize("NFC", item)[:max_chars])
     return out
 
 
