@@ -77,6 +77,10 @@ REGISTRY: dict[str, RemoteFile] = {
     ),
 }
 
+_UMASK = os.umask(0o022)  # read once at import (single-threaded then) and put back at once
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK  # what open() would give a new file; mkstemp alone gives 0o600
+
 _noticed: set[str] = set()
 _served: dict[str, set[str]] = {}  # dataset -> {"full", "sample"}: what the loaders handed out in this process
 _REVIEW_NAME = re.compile(r"^(\d+)_(\d+)\.txt$")  # aclImdb/<split>/<pos|neg>/<id>_<rating>.txt
@@ -222,6 +226,7 @@ def download(url: str, dest: Path, sha256: str, size: int | None = None, timeout
                 f"Download of {url} has sha256 {digest.hexdigest()}, expected {sha256}. "
                 "Nothing was kept. Try again; if it persists, the file changed upstream: open an issue."
             )
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

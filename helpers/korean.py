@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .config import data_dir
+from .data import FILE_MODE
 
 WORD_BOUNDARY = "▁"  # marks a space in the syllable tokenizer (as in SentencePiece)
 CACHE_FOLDER = "kiwi_cache"
@@ -241,6 +242,7 @@ def _write_cache(path: Path, record: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as fh:
             json.dump(record, fh, ensure_ascii=False)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)  # atomic: a concurrent reader sees the old state or the whole file
         tmp = None
     except OSError as err:

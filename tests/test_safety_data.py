@@ -343,3 +343,15 @@ def test_14_stale_part_files_of_killed_downloads_are_removed(http_dir, monkeypat
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     assert data.fetch("nsmc_train").read_bytes() == payload
     assert not stale.exists() and other.exists()
+
+
+def test_written_files_get_the_usual_permissions_not_mkstemps_0600(http_dir, monkeypatch, isolated):
+    folder, base, _ = http_dir
+    payload = _official_nsmc(monkeypatch)
+    (folder / "r.txt").write_bytes(payload)
+    _official_nsmc(monkeypatch, f"{base}/r.txt")
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert data.fetch("nsmc_train").stat().st_mode & 0o777 == data.FILE_MODE
+    helpers.record_results("91_demo", accuracy=0.5)
+    assert (isolated / "results" / "91_demo.json").stat().st_mode & 0o777 == data.FILE_MODE
