@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 # Import helpers before TensorFlow (every setup cell does): these must be set before it loads.
 # TF_CPP_MIN_LOG_LEVEL=2 hides TensorFlow's C++ info lines. TF_ENABLE_ONEDNN_OPTS=0 turns off the
@@ -11,6 +12,9 @@ import os
 # LSTMs it is also slightly faster.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# tqdm.auto (imported by Optuna and by the download bars) warns in notebooks without ipywidgets;
+# the course shows no widget progress bars, so the warning is noise.
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 from . import stats  # noqa: E402
 from .config import data_dir, get_profile, is_smoke, pick, set_seed, setup  # noqa: E402
