@@ -305,6 +305,24 @@ def test_13_one_download_when_several_processes_ask_at_once(http_dir, monkeypatc
     assert len(calls) == 1
 
 
+def test_13_concurrent_detection_of_a_damaged_download_replaces_it_once(http_dir, monkeypatch, isolated):
+    folder, base, _ = http_dir
+    payload = _official_nsmc(monkeypatch, f"{base}/r.txt")
+    (folder / "r.txt").write_bytes(payload)
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    path = data.fetch("nsmc_train")
+    st = path.stat()
+    with open(path, "r+b") as fh:
+        fh.write(b"X")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    calls = []
+    real = data.download
+    monkeypatch.setattr(data, "download", lambda *a, **k: (calls.append(1), time.sleep(0.2), real(*a, **k))[2])
+    results = _in_threads(4, lambda: data.fetch("nsmc_train"))
+    assert all(isinstance(r, Path) for r in results), results
+    assert len(calls) == 1 and path.read_bytes() == payload
+
+
 # ------------------------------------------------------------------ 14. clear errors, stale .part files
 
 
