@@ -17,7 +17,7 @@ MATHJAX    := tools/site/node_modules/mathjax/es5/tex-mml-chtml.js
 E2E_STAMP  := $(VENV)/.e2e-installed
 CHROMIUM   ?= /usr/bin/chromium
 
-.PHONY: help venv run test unit nbval sync-check lab data lint format sync results reproduce samples lock clean distclean \
+.PHONY: help venv run test unit nbval sync-check lab data lint format sync results seeds-06 reproduce samples lock clean distclean \
         site student student-test e2e
 
 help:  ## list the targets
@@ -96,6 +96,9 @@ format: $(STAMP)  ## ruff format on helpers, tests and tools
 
 results: $(STAMP)  ## rebuild the README results table from results/*.json
 	$(PY) -m helpers results
+
+seeds-06: $(STAMP)  ## notebook 06's seed study (seeds 43-44, LSTM without clipping) -> results/studies/06_imdb_seeds.json
+	$(PY) tools/imdb_seeds.py
 
 reproduce: $(STAMP)  ## re-run one notebook (NB=06) in a scratch copy; check its headline is inside the published interval
 	@test -n "$(NB)" || { echo "usage: make reproduce NB=06"; exit 2; }

@@ -47,6 +47,22 @@ class EpochLogger(keras.callbacks.Callback):
             print(f"{self.prefix}epoch {epoch + 1:3d}  {shown}  ({self.epoch_times[-1]:.1f} s)")
 
 
+class BatchLosses(keras.callbacks.Callback):
+    """Loss of every training batch (Keras logs a running mean over the epoch; this undoes it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.losses: list[float] = []
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._sum = 0.0
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        total = float((logs or {})["loss"]) * (batch + 1)  # running mean x batches so far
+        self.losses.append(total - self._sum)
+        self._sum = total
+
+
 class Timer:
     """Context manager that measures wall time: `with Timer() as t: ...; t.seconds`."""
 
