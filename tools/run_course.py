@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
@@ -79,7 +80,8 @@ def run_one(path: Path, out_path: Path, log_path: Path) -> tuple[bool, str]:
             client.execute(stderr=log, stdout=log)  # passed on to the kernel process
         except CellExecutionError as exc:
             ok = False
-            lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # tracebacks carry terminal colours
+            lines = [ln for ln in text.splitlines() if ln.strip()]
             error = lines[-1] if lines else "a cell failed"
         except Exception as exc:  # noqa: BLE001 (kernel died, timeout: report, do not hide)
             ok, error = False, f"{type(exc).__name__}: {exc}"
