@@ -26,17 +26,17 @@ FULL_SETTINGS = {
     "vocab": 20_000,
     "seq_len": 400,
     "dim": 32,
-    "units": 32,
-    "lr": 2e-3,
+    "units": 16,
+    "lr": 3e-3,
     "batch": 128,
-    "max_epochs": 12,
+    "max_epochs": 10,
 }
 SMOKE_SETTINGS = {
     "vocab": 5_000,
     "seq_len": 64,
     "dim": 8,
     "units": 8,
-    "lr": 2e-3,
+    "lr": 3e-3,
     "batch": 128,
     "max_epochs": 1,
 }
@@ -57,7 +57,7 @@ class MaskedGlobalMaxPool(keras.layers.Layer):
 
 
 def classifier(
-    kind: str, vocab: int, dim: int = 32, units: int = 32, dropout: float = 0.25
+    kind: str, vocab: int, dim: int = 32, units: int = 16, dropout: float = 0.25
 ) -> keras.Model:
     """Embedding (masked) -> spatial dropout -> LSTM | BiLSTM | BiLSTM + [max, mean] pooling -> dropout -> P(positive)."""
     if kind not in KINDS:

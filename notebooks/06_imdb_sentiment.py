@@ -323,7 +323,7 @@ for kind in KINDS[1:]:
 # **Seeds.** One training run is one draw: another seed gives other initial weights and other
 # batches, and a different score. Whether one LSTM beats another is decided by training
 # randomness as much as by the architecture unless we repeat the runs. Two more seeds per model
-# (6 runs of about 2 minutes each) do not fit this notebook's time budget, so they come from a
+# (6 more runs) do not fit this notebook's time budget, so they come from a
 # study that runs the very same function: `make seeds-06` writes `results/studies/06_imdb_seeds.json`.
 # The study also trains the LSTM *without* gradient clipping (seed 42), for the diagnosis below. We
 # use the file only if it was made from exactly this notebook's data and settings (a fingerprint
