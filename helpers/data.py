@@ -433,7 +433,10 @@ def safe_extract(archive: Path, target: Path, members_pattern: str | None = None
                 raise DataError(f"Refusing to extract link {member.name!r} from {archive.name}.")
             if pattern is None or pattern.match(member.name):
                 members.append(member)
-        tar.extractall(root, members=members, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python >= 3.10.12 / 3.11.4: also strips odd modes and owners
+            tar.extractall(root, members=members, filter="data")
+        else:  # older patch releases: the checks above already refuse links and escaping members
+            tar.extractall(root, members=members)
 
 
 def _remove_stale_extractions(base: Path) -> None:
