@@ -75,10 +75,9 @@
 # sees, the active profile, and which datasets are available in full or as samples.
 
 # %%
+import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
+
 import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up messages
-
 import platform
 
 import keras
@@ -86,8 +85,9 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-import helpers
+SEED = helpers.setup(seed=42)
 
+# %%
 print(f"Python      {platform.python_version()}")
 print(f"TensorFlow  {tf.__version__}")
 print(f"Keras       {keras.__version__} (backend: {keras.backend.backend()})")
@@ -125,6 +125,7 @@ for name, ok in checks.items():
 #
 # Conventions used throughout: $x_t$ input, $h_t$ hidden state, $c_t$ cell state, $W$ input
 # weights, $U$ recurrent weights, $b$ bias, $\sigma$ the logistic sigmoid, $\odot$ element-wise
-# product, gates $i_t, f_t, g_t, o_t$, sequence length $T$, learning rate $\eta$.
+# product, gates $i_t$ (input), $f_t$ (forget), $o_t$ (output) and the candidate $g_t$ (the new
+# content the input gate writes; not a gate, Keras calls it "c"), sequence length $T$, learning rate $\eta$.
 #
 # Next: **01 · Gradient descent**.

@@ -18,15 +18,18 @@
 #
 # Every network in this course, from a single neuron to a stacked LSTM, is trained by the same
 # one-line rule: take a small step against the gradient of the error. This notebook builds that
-# rule from scratch, shows what the learning rate does to it, and checks that our hand-written
-# version produces exactly the numbers TensorFlow produces.
+# rule from scratch, shows what the learning rate does to it, checks that our hand-written
+# version produces exactly the numbers TensorFlow produces, and ends with backpropagation: how the
+# chain rule delivers the gradient of a network, node by node.
 #
 # **You will learn**
 # - where the update rule $w \leftarrow w - \eta\,\nabla E(w)$ comes from;
 # - how the iterates move on a 1-D and a 2-D error surface;
 # - why a learning rate that is too small crawls and one that is too large diverges;
 # - how to compute gradients by hand and with `tf.GradientTape`, and that they agree;
-# - what mini-batch stochastic gradient descent (SGD) changes.
+# - what mini-batch stochastic gradient descent (SGD) changes;
+# - backpropagation on a computational graph, and the shape rules of matrix calculus
+#   ($\partial E/\partial W = X^\top \delta$ for a row-vector layout), checked against `tf.GradientTape`.
 #
 # **Prerequisites**: derivatives and the chain rule, NumPy arrays. No earlier notebook.
 #
@@ -34,19 +37,16 @@
 # (2 CPU cores, TensorFlow import included).
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
 
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-import helpers
+from helpers.tasks import mean_baseline_mse
 
-SEED = helpers.set_seed(42)
-print(f"profile: {helpers.get_profile()}  seed: {SEED}  TensorFlow {tf.__version__}  Keras {keras.__version__}")
+SEED = helpers.setup(seed=42)
 
 # %% [markdown]
 # ## 1. The update rule
@@ -97,8 +97,8 @@ fig, ax = plt.subplots(figsize=(6.5, 3.6))
 ax.plot(ws, E1(ws), color="black", lw=1)
 for w0, color in ((2.0, "tab:blue"), (-0.5, "tab:orange")):
     p = descend(dE1, w0, eta=0.1, steps=30)
-    ax.plot(p, E1(p), "o-", color=color, ms=4, lw=0.8, label=f"start at w0 = {w0:+.1f}")
-ax.set(xlabel="w", ylabel="E(w)", title="Gradient descent on a 1-D error, η = 0.1")
+    ax.plot(p, E1(p), "o-", color=color, ms=4, lw=0.8, label=f"start at $w_0 = {w0:+.1f}$")
+ax.set(xlabel="$w$", ylabel="$E(w)$", title=r"Gradient descent on a 1-D error, $\eta = 0.1$")
 ax.legend()
 ax.grid(alpha=0.3)
 plt.show()
@@ -144,7 +144,7 @@ g1, g2 = np.meshgrid(np.linspace(-5, 5, 200), np.linspace(-2.5, 2.5, 200))
 grid = np.stack([g1, g2], axis=-1)
 fig, ax = plt.subplots(figsize=(7, 3.8))
 ax.contour(g1, g2, E2(grid), levels=np.geomspace(0.05, 40, 14), cmap="viridis", linewidths=0.8)
-ax.plot(path2[:, 0], path2[:, 1], "o-", color="tab:red", ms=3, lw=0.9, label="iterates, η = 0.15")
+ax.plot(path2[:, 0], path2[:, 1], "o-", color="tab:red", ms=3, lw=0.9, label=r"iterates, $\eta = 0.15$")
 ax.plot(0, 0, "k*", ms=10, label="minimum")
 ax.set(xlabel="$w_1$", ylabel="$w_2$", title="Gradient descent on $E = (w_1^2 + 10 w_2^2)/2$", aspect="equal")
 ax.legend(loc="upper right")
@@ -203,11 +203,15 @@ plt.show()
 # steps with $\eta = 0.1$, starting from $w = b = 0$.
 
 # %%
-rng = np.random.default_rng(SEED)
+def make_linear_data(n, seed):
+    """x uniform on [-1, 1], y = 3x - 1 + Gaussian noise of standard deviation 0.3 (float32)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=n).astype("float32")
+    return x, (3 * x - 1 + rng.normal(scale=0.3, size=n)).astype("float32")
+
+
 n_train, n_test = helpers.pick(full=200, smoke=60), helpers.pick(full=1000, smoke=100)
-x_all = rng.uniform(-1, 1, size=n_train + n_test).astype("float32")
-y_all = (3 * x_all - 1 + rng.normal(scale=0.3, size=x_all.shape)).astype("float32")
-x_tr, y_tr, x_te, y_te = x_all[:n_train], y_all[:n_train], x_all[n_train:], y_all[n_train:]
+(x_tr, y_tr), (x_te, y_te) = make_linear_data(n_train, seed=1), make_linear_data(n_test, seed=2)
 
 ETA, STEPS = 0.1, 100
 w, b = np.float32(0.0), np.float32(0.0)
@@ -248,7 +252,7 @@ print(f"hand-written gradient descent and tf.GradientTape + SGD agree (max |Δ| 
 # %%
 w_ls, b_ls = np.polyfit(x_tr.astype(float), y_tr.astype(float), deg=1)
 mse = {
-    "baseline: predict mean of y_train": np.mean((y_tr.mean() - y_te) ** 2),
+    "baseline: predict mean of y_train": mean_baseline_mse(y_tr, y_te),
     f"gradient descent ({STEPS} steps)": np.mean((w * x_te + b - y_te) ** 2),
     "exact least squares": np.mean((w_ls * x_te + b_ls - y_te) ** 2),
 }
@@ -308,6 +312,98 @@ for bs in (n_train, 16):
 # that shrinks with a smaller $\eta$ or a larger batch. Deep-learning optimizers (momentum, Adam)
 # build on this same noisy step.
 #
+# ## 6. Backpropagation: the chain rule on a computational graph
+#
+# For the linear model we wrote the gradient by hand. A network is a chain of such pieces, and
+# **backpropagation** computes its gradient by walking the chain backwards once. Take a two-layer
+# network in the row-vector layout Keras uses (one example per row of $X$, $N$ rows):
+#
+# $$Z = X W_1 + b_1, \qquad A = \tanh(Z), \qquad \hat Y = A W_2 + b_2, \qquad
+# E = \frac{1}{2N} \sum_{n} (\hat y_n - y_n)^2 ,$$
+#
+# with $X$ of shape $(N, D)$, $W_1$ $(D, H)$, $b_1$ $(H,)$, $W_2$ $(H, 1)$, $b_2$ $(1,)$. Each line is a
+# node of a **computational graph**: it takes inputs, produces an output, and knows its own local
+# derivative.
+
+# %%
+# extra code: the computational graph of the two-layer network
+fig, ax = plt.subplots(figsize=(11, 2.6))
+nodes = [("$X$", 0.5), (r"$Z = XW_1 + b_1$", 2.4), (r"$A = \tanh Z$", 4.5), (r"$\hat Y = AW_2 + b_2$", 6.6), ("$E$", 8.6)]
+for label, xc in nodes:
+    ax.add_patch(plt.Rectangle((xc - 0.75, 0.7), 1.5, 0.6, fc="#fde2c8" if label != "$X$" else "#dbe9f6", ec="black"))
+    ax.text(xc, 1.0, label, ha="center", va="center", fontsize=11)
+for (_, a), (_, b) in zip(nodes[:-1], nodes[1:], strict=True):
+    ax.annotate("", (b - 0.75, 1.1), (a + 0.75, 1.1), arrowprops=dict(arrowstyle="->"))
+    ax.annotate("", (a + 0.75, 0.85), (b - 0.75, 0.85), arrowprops=dict(arrowstyle="->", color="tab:red"))
+for label, xc in ((r"$W_1, b_1$", 2.4), (r"$W_2, b_2$", 6.6)):
+    ax.text(xc, 1.75, label, ha="center", fontsize=10)
+    ax.annotate("", (xc, 1.3), (xc, 1.65), arrowprops=dict(arrowstyle="->"))
+ax.text(4.5, 0.35, r"forward (black): values;   backward (red): $\partial E/\partial(\cdot)$, one local derivative per node",
+        ha="center", fontsize=10, color="tab:red")
+ax.set(xlim=(-0.4, 9.5), ylim=(0.2, 2.0))
+ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# **The chain rule, node by node.** Start at the end and hand each node the gradient of $E$ with respect
+# to its output; the node multiplies it by its local derivative and passes the result on. Writing
+# $\delta_{V} = \partial E/\partial V$ for any intermediate $V$ (same shape as $V$):
+#
+# $$
+# \begin{aligned}
+# \delta_{\hat Y} &= (\hat Y - Y)/N &&(N, 1)\\
+# \partial E/\partial W_2 &= A^\top \delta_{\hat Y}, \quad \partial E/\partial b_2 = \textstyle\sum_n \delta_{\hat Y, n}, \quad \delta_A = \delta_{\hat Y} W_2^\top &&(H, 1),\ (1,),\ (N, H)\\
+# \delta_Z &= \delta_A \odot (1 - A^2) &&(N, H)\ \text{(tanh acts element-wise)}\\
+# \partial E/\partial W_1 &= X^\top \delta_Z, \quad \partial E/\partial b_1 = \textstyle\sum_n \delta_{Z, n} &&(D, H),\ (H,)
+# \end{aligned}
+# $$
+#
+# **Shape rules.** A gradient always has the shape of the quantity it is taken with respect to, and for a
+# product $Z = XW$ the shapes leave only one way to write it. Entry by entry, $Z_{nj} = \sum_i X_{ni} W_{ij}$,
+# so $W_{ij}$ touches row $n$ of $Z$ through $X_{ni}$ for *every* example $n$:
+#
+# $$\frac{\partial E}{\partial W_{ij}} = \sum_n X_{ni}\, \frac{\partial E}{\partial Z_{nj}} = (X^\top \delta_Z)_{ij},
+# \qquad \frac{\partial E}{\partial X_{ni}} = \sum_j \frac{\partial E}{\partial Z_{nj}}\, W_{ij} = (\delta_Z W^\top)_{ni}.$$
+#
+# $X^\top \delta_Z$ is $(D, N)(N, H) = (D, H)$, the shape of $W$; the sum over $n$ is the matrix product
+# itself. A bias is added to every row, so its gradient sums $\delta$ over the rows. One backward pass
+# costs about as much as the forward pass and yields *all* gradients at once. We code it and compare with
+# `tf.GradientTape`, in float64.
+
+# %%
+def two_layer_backprop(X, Y, W1, b1, W2, b2):
+    """Loss and gradients of E = (1/2N) Σ (tanh(X W1 + b1) W2 + b2 − Y)², by the chain rule."""
+    A = np.tanh(X @ W1 + b1)  # forward, keeping what the backward pass needs
+    Y_hat = A @ W2 + b2
+    d_Yhat = (Y_hat - Y) / len(X)  # δ_Ŷ
+    d_Z = (d_Yhat @ W2.T) * (1 - A**2)  # δ_A, then through tanh
+    grads = {"W1": X.T @ d_Z, "b1": d_Z.sum(0), "W2": A.T @ d_Yhat, "b2": d_Yhat.sum(0)}
+    return 0.5 * np.sum((Y_hat - Y) ** 2) / len(X), grads
+
+
+rng_bp = np.random.default_rng(3)
+X_bp, Y_bp = rng_bp.normal(size=(64, 3)), rng_bp.normal(size=(64, 1))
+net = {"W1": rng_bp.normal(size=(3, 5)), "b1": rng_bp.normal(size=5), "W2": rng_bp.normal(size=(5, 1)), "b2": rng_bp.normal(size=1)}
+loss_bp, grads_bp = two_layer_backprop(X_bp, Y_bp, **net)
+tf_vars = {k: tf.Variable(v) for k, v in net.items()}
+with tf.GradientTape() as tape:
+    Y_tf = tf.tanh(X_bp @ tf_vars["W1"] + tf_vars["b1"]) @ tf_vars["W2"] + tf_vars["b2"]
+    loss_tf = 0.5 * tf.reduce_sum((Y_tf - Y_bp) ** 2) / len(X_bp)
+tape_grads = dict(zip(net, tape.gradient(loss_tf, list(tf_vars.values())), strict=True))
+bp_rel = {k: np.linalg.norm(grads_bp[k] - tape_grads[k]) / np.linalg.norm(tape_grads[k]) for k in net}
+for k in net:
+    print(f"∂E/∂{k}: shape {grads_bp[k].shape} (like {k}: {net[k].shape}); relative error vs tf.GradientTape {bp_rel[k]:.1e}")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"backpropagation by hand matches tf.GradientTape (relative error < 1e-10): {max(bp_rel.values()) < 1e-10}")
+
+# %% [markdown]
+# Every hand-derived gradient has the shape of its weight and agrees with automatic differentiation to
+# float64 rounding (the printed errors). `tf.GradientTape` does exactly this: it records the graph during
+# the forward pass and applies each node's local derivative in reverse. Notebook 02 applies the same
+# chain rule to a recurrent network unrolled in time, where it is called backpropagation through time.
+#
 # ## Summary
 #
 # - Gradient descent: $w_{k+1} = w_k - \eta\,\nabla E(w_k)$, the steepest local decrease of $E$.
@@ -316,6 +412,7 @@ for bs in (n_train, 16):
 # - Too small a learning rate crawls, too large a one diverges; try values on a log scale.
 # - `tf.GradientTape` + `keras.optimizers.SGD` compute exactly the hand-written update.
 # - Mini-batch SGD makes many cheap, noisy updates per epoch instead of one exact one.
+# - Backpropagation: walk the computational graph backwards, multiplying by each node's local derivative; for $Z = XW$, $\partial E/\partial W = X^\top \delta_Z$ and $\partial E/\partial X = \delta_Z W^\top$ (a gradient has the shape of its variable).
 #
 # ## Exercises
 #
@@ -327,6 +424,9 @@ for bs in (n_train, 16):
 # 3. **Keras does it too.** Fit the linear regression with a `keras.Sequential([keras.Input((1,)),
 #    keras.layers.Dense(1)])`, loss `"mse"`, `SGD(0.1)` and `batch_size=16` for 10 epochs, and
 #    compare its test MSE with the exact least-squares solution.
+# 4. **ReLU instead of tanh.** Replace $\tanh$ by $\operatorname{ReLU}(z) = \max(z, 0)$ in the two-layer
+#    network of section 6. Which single line of the backward pass changes? Check your version against
+#    `tf.GradientTape`.
 #
 # ## Solutions
 
@@ -362,7 +462,7 @@ print(f"plain GD, η=0.02: E = {E2(plain):.4f}    momentum 0.9, η=0.02: E = {E2
 
 # %%
 # Exercise 3
-keras.utils.set_random_seed(SEED)
+helpers.set_seed(SEED)
 lin = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
 lin.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
 lin.fit(x_tr[:, None], y_tr, batch_size=16, epochs=10, verbose=0)
@@ -372,12 +472,24 @@ print(f"Keras Dense: w = {w_k:.3f}, b = {b_k:.3f}, test MSE = {test_mse_keras:.4
       f"(least squares: {mse['exact least squares']:.4f})")
 
 # %%
-_ = helpers.record_results(
+# Exercise 4: only the local derivative of the activation changes: ReLU'(z) = 1 where z > 0, else 0
+Z_bp = X_bp @ net["W1"] + net["b1"]
+A_relu = np.maximum(Z_bp, 0)
+d_Yhat = (A_relu @ net["W2"] + net["b2"] - Y_bp) / len(X_bp)
+d_Z_relu = (d_Yhat @ net["W2"].T) * (Z_bp > 0)  # was: * (1 - A**2)
+with tf.GradientTape() as tape:
+    loss_relu = 0.5 * tf.reduce_sum((tf.nn.relu(X_bp @ tf_vars["W1"] + tf_vars["b1"]) @ tf_vars["W2"] + tf_vars["b2"] - Y_bp) ** 2) / len(X_bp)
+g_W1 = tape.gradient(loss_relu, tf_vars["W1"]).numpy()
+print(f"ReLU network, ∂E/∂W1: relative error vs tf.GradientTape {np.linalg.norm(X_bp.T @ d_Z_relu - g_W1) / np.linalg.norm(g_W1):.1e}")
+
+# %%
+helpers.record_results(
     "01_gradient_descent",
     data_sizes={"train": n_train, "test": n_test},
     headline={"test_mse_gd": mse[f"gradient descent ({STEPS} steps)"], "test_mse_baseline_mean": mse["baseline: predict mean of y_train"]},
     test_mse_least_squares=mse["exact least squares"],
     max_abs_diff_numpy_vs_tf=gap,
+    backprop_rel_error_vs_tape=max(bp_rel.values()),
     weights_gd={"w": float(w), "b": float(b)},
 )
 

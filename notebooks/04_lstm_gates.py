@@ -18,52 +18,52 @@
 #
 # The long short-term memory cell adds a second state, the cell state $c_t$, that is updated only by
 # an element-wise multiplication and an addition, and three gates that decide what to forget, what to
-# write and what to show. This notebook writes the cell in NumPy, proves it computes exactly what
-# `keras.layers.LSTM` computes, and then opens a trained LSTM to watch its gates at work.
+# write and what to show. This notebook derives the cell, writes its forward *and backward* pass in
+# NumPy and checks both against Keras and TensorFlow, opens a trained LSTM to watch its gates, and
+# measures why its gradients survive long lags where a `SimpleRNN`'s vanish.
 #
 # **You will learn**
-# - the LSTM equations: forget, input and output gates, candidate, cell state, hidden state;
-# - how Keras stores the LSTM weights (kernel, recurrent_kernel, bias; gate order i, f, c, o);
+# - the LSTM equations, why each gate is there, and how Keras stores the weights (gate order i, f, c, o);
+# - the LSTM's backward pass, derived with the cell-state path made explicit, and checked twice;
 # - how to read gate activations of a trained network over time;
-# - why the cell state is a "gradient highway", measured against a `SimpleRNN`;
-# - how the GRU simplifies the cell, and what it saves in parameters.
+# - what the full Jacobians $\partial c_T/\partial c_t$, $\partial h_T/\partial h_t$, $\partial h_T/\partial x_t$
+#   show about the "gradient highway", and what the forget-gate bias changes (over three seeds);
+# - the GRU as Keras computes it, reproduced in NumPy.
 #
-# **Prerequisites**: [02 · RNNs and BPTT](02_rnn_and_bptt.ipynb) and
+# **Prerequisites**: [01 · Gradient descent](01_gradient_descent.ipynb) (backpropagation, shape rules),
+# [02 · RNNs and BPTT](02_rnn_and_bptt.ipynb) and
 # [03 · Vanishing and exploding gradients](03_vanishing_and_exploding_gradients.ipynb).
 #
-# **Time to run**: about 30 s in the full profile, under 20 s in the smoke profile
+# **Time to run**: about 80 s in the full profile, about 25 s in the smoke profile
 # (2 CPU cores, TensorFlow import included).
 
 # %%
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
 
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-import helpers
 from helpers import numpy_rnn
+from helpers.tasks import make_first_sign_data, mean_baseline_mse
 from helpers.training import EpochLogger
 
-tf.get_logger().setLevel("ERROR")
-SEED = helpers.set_seed(42)
-print(f"profile: {helpers.get_profile()}  seed: {SEED}  TensorFlow {tf.__version__}  Keras {keras.__version__}")
+SEED = helpers.setup(seed=42)
 
 # %% [markdown]
 # ## 1. The cell equations
 #
 # At step $t$ the cell reads the input $x_t$ and the previous hidden state $h_{t-1}$ and computes
 # four vectors of size $H$ (rows, as in Keras; $\sigma$ is the logistic sigmoid, $\odot$ the
-# element-wise product):
+# element-wise product): three **gates** $i_t, f_t, o_t$ and the **candidate** $g_t$, which is not a
+# gate but the new content that the input gate may write.
 #
 # $$
 # \begin{aligned}
 # i_t &= \sigma(x_t W_i + h_{t-1} U_i + b_i) &&\text{input gate: how much of the candidate to write}\\
 # f_t &= \sigma(x_t W_f + h_{t-1} U_f + b_f) &&\text{forget gate: how much of the old cell state to keep}\\
-# g_t &= \tanh(x_t W_g + h_{t-1} U_g + b_g) &&\text{candidate values}\\
+# g_t &= \tanh(x_t W_g + h_{t-1} U_g + b_g) &&\text{candidate values (not a gate)}\\
 # o_t &= \sigma(x_t W_o + h_{t-1} U_o + b_o) &&\text{output gate: how much of the cell to show}\\
 # c_t &= f_t \odot c_{t-1} + i_t \odot g_t &&\text{cell state}\\
 # h_t &= o_t \odot \tanh(c_t) &&\text{hidden state (the layer's output)}
@@ -85,7 +85,7 @@ print(f"profile: {helpers.get_profile()}  seed: {SEED}  TensorFlow {tf.__version
 
 # %%
 def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
-    """One LSTM step in Keras layout; returns h_t, c_t and the four gate vectors."""
+    """One LSTM step in Keras layout; returns h_t, c_t and the four vectors i, f, g, o."""
     H = recurrent_kernel.shape[0]
     z = x_t @ kernel + h_prev @ recurrent_kernel + bias  # all four pre-activations at once
     i = 1 / (1 + np.exp(-z[:, :H]))
@@ -108,25 +108,56 @@ def lstm_sequence(x, kernel, recurrent_kernel, bias):
     return np.stack(out, axis=1)
 
 # %% [markdown]
-# ## 2. A task that needs memory
+# ## 2. Why each gate is there
+#
+# Hochreiter & Schmidhuber (1997) started from the vanishing gradient of notebook 03. If a unit's
+# state is copied to the next step with weight exactly 1 and no squashing, its error signal flows
+# back unchanged, however long the lag: the **constant error carousel** (here: $c_t = c_{t-1} + \dots$).
+# Wired into a network with ordinary weights, such a unit meets two conflicts.
+#
+# *Input weight conflict.* The same incoming weights must write the relevant input when it arrives
+# and must *not* write the many irrelevant inputs that arrive at all other steps. Gradient descent
+# pulls these weights in opposite directions from one step to the next. The **input gate** $i_t$
+# resolves it: a multiplicative switch, computed from the current context, that decides *when* to
+# write, so the weights only have to learn *what* to write.
+#
+# *Output weight conflict.* Likewise the outgoing weights must let the stored content reach the rest
+# of the network when it is needed, and keep it from disturbing the network at every other step. The
+# **output gate** $o_t$ decides when the cell is shown. The original cell had no forget gate; on long
+# or continual input streams its state could only grow, so Gers, Schmidhuber & Cummins (2000) added
+# the **forget gate** $f_t$, which lets the cell clear what it no longer needs ($f_t = 1$ recovers the
+# carousel).
+#
+# Two well-known variants change the wiring. **Peephole connections** (Gers & Schmidhuber 2000) let
+# the gates also read the cell state ($c_{t-1}$ for $i_t, f_t$; $c_t$ for $o_t$, through diagonal
+# weights), to time their decisions precisely; Keras' `LSTM` has no peepholes. The
+# **coupled input-forget gate** sets $i_t = 1 - f_t$: whatever is forgotten is replaced, with one gate
+# fewer (the GRU of section 9 does the same with its update gate). Greff et al. (2017, *LSTM: A Search
+# Space Odyssey*) trained eight variants on speech, handwriting and polyphonic music in about 5400
+# runs: no variant clearly beat the standard cell; removing the **forget gate** or the **output
+# activation** hurt most; coupling the input and forget gates or dropping the peepholes did not hurt
+# significantly; and the learning rate mattered far more than any architectural change.
+
+# %% [markdown]
+# ## 3. A task that needs memory
 #
 # To have gates worth looking at, we train a small LSTM on a **recall task**. Each sequence has
-# $T$ steps and two input channels: a value $v_t \sim U(0, 1)$ and a marker that is 1 at exactly one
-# step in the first half of the sequence and 0 elsewhere. The target, read after the last step, is the
-# value that carried the marker. The network must notice the marker, store that one value, and keep it
-# while ignoring everything that follows. The best constant prediction (the mean, $0.5$) has a mean
-# squared error of $1/12 \approx 0.083$.
+# $T$ steps and two input channels: a value $v_t$ drawn uniformly from $[0, 1]$ and a marker that is 1 at
+# exactly one step in the first half of the sequence and 0 elsewhere. The target, read after the last
+# step, is the value that carried the marker. The network must notice the marker, store that one value,
+# and keep it while ignoring everything that follows. The baseline predicts the mean of the training
+# targets; its test error is close to the variance of a uniform value, $1/12 \approx 0.083$.
 #
-# As in notebook 03 we start the LSTM's forget-gate bias at 3 instead of Keras' default 1, so that
-# $f_t \approx \sigma(3) \approx 0.95$ at the start of training and the cell state can carry
-# information (and gradients) across the sequence from the first epoch on.
+# We start the LSTM's forget-gate bias at 3 instead of Keras' default 1, so that
+# $f_t \approx \sigma(3) \approx 0.95$ at the start of training; section 8 measures what this does.
 
 # %%
 T, H = 30, 8
-rng = np.random.default_rng(SEED)
 
 
-def recall_task(n):
+def recall_task(n, seed):
+    """Recall task: X (n, T, 2) = [value, marker], y (n, 1) = the value at the single marked step."""
+    rng = np.random.default_rng(seed)
     v = rng.uniform(size=(n, T))
     marker = np.zeros((n, T))
     pos = rng.integers(0, T // 2, size=n)
@@ -135,12 +166,13 @@ def recall_task(n):
 
 
 n_train, n_val, n_test = helpers.pick(full=3000, smoke=200), helpers.pick(full=500, smoke=100), helpers.pick(full=1000, smoke=100)
-(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (recall_task(n) for n in (n_train, n_val, n_test))
+(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (recall_task(n, seed) for n, seed in ((n_train, 1), (n_val, 2), (n_test, 3)))
 EPOCHS = helpers.pick(full=30, smoke=2)
 
 
 def train(layer, forget_bias=None):
-    keras.utils.set_random_seed(SEED)
+    """Recall-task model: the recurrent layer + Dense(1), Adam(0.01), EPOCHS epochs, the same seed for every model."""
+    helpers.set_seed(SEED)
     model = keras.Sequential([keras.Input((T, 2)), layer, keras.layers.Dense(1)])
     if forget_bias is not None:  # LSTM only: overwrite the f block of the bias (gate order i, f, c, o)
         W, U, b = layer.get_weights()
@@ -155,11 +187,11 @@ def train(layer, forget_bias=None):
 lstm_model = train(keras.layers.LSTM(H), forget_bias=3.0)
 
 # %% [markdown]
-# For comparison (and for section 5) a `SimpleRNN` of the same width, trained the same way:
+# For comparison (and for section 7) a `SimpleRNN` of the same width, trained the same way:
 
 # %%
 rnn_model = train(keras.layers.SimpleRNN(H))
-baseline_mse = float(np.mean((y_te - y_tr.mean()) ** 2))
+baseline_mse = mean_baseline_mse(y_tr, y_te)
 test_mse = {"baseline: predict the training mean": baseline_mse,
             f"SimpleRNN({H})": rnn_model.evaluate(x_te, y_te, verbose=0),
             f"LSTM({H})": lstm_model.evaluate(x_te, y_te, verbose=0)}
@@ -167,7 +199,12 @@ for name, value in test_mse.items():
     print(f"{name:36s} test MSE = {value:.4f}   (n_test = {n_test}, T = {T})")
 
 # %% [markdown]
-# ## 3. The NumPy cell reproduces Keras
+# Both models were trained for the same fixed budget of epochs (the training log above shows the
+# LSTM's validation loss still creeping down at the end, the `SimpleRNN`'s flat near the baseline).
+# The `SimpleRNN` does not beat the predict-the-mean baseline; the LSTM's test error is a small
+# fraction of it.
+#
+# ## 4. The NumPy cell reproduces Keras
 #
 # We copy the trained weights out of the Keras layer and run our `lstm_sequence` on test sequences.
 # If the equations above, the weight layout and the gate order are right, the hidden states must agree
@@ -192,47 +229,15 @@ print(f"NumPy and Keras agree (max |Δ| < 1e-5): {max_diff < 1e-5}")
 
 # %% [markdown]
 # The step-by-step cell of section 1 and `helpers.numpy_rnn.lstm_forward` (the same equations, used by
-# later notebooks) both reproduce the Keras layer; the difference is float32 rounding. Nothing in an
-# LSTM is hidden: six lines of NumPy.
+# later notebooks) both reproduce the Keras layer; the difference is float32 rounding.
 #
-# ## 4. Watching the gates
+# ## 5. Watching the gates
 #
-# We run the trained LSTM on one test sequence and record $i_t$, $f_t$, $o_t$ and $c_t$ for each of
-# the $H = 8$ units (`return_gates=True` returns them from the helper). The dotted line marks the step
-# that carries the marker.
-
-# %%
-k = 0
-x_one = x_te[k : k + 1]
-marker_t = int(np.argmax(x_one[0, :, 1]))
-_, _, _, gates = numpy_rnn.lstm_forward(x_one, kernel, recurrent_kernel, bias, return_gates=True)
-pred = lstm_model.predict(x_one, verbose=0)[0, 0]
-print(f"marker at step t = {marker_t + 1}, marked value {x_one[0, marker_t, 0]:.3f}, LSTM prediction {pred:.3f}")
-
-# %%
-# extra code: heatmaps of the gates and the cell state over time
-fig, axes = plt.subplots(4, 1, figsize=(11, 8.5), sharex=True)
-for ax, (key, title, cmap, vlim) in zip(axes, (("i", "input gate $i_t$", "viridis", (0, 1)),
-                                             ("f", "forget gate $f_t$", "viridis", (0, 1)),
-                                             ("o", "output gate $o_t$", "viridis", (0, 1)),
-                                             ("c", "cell state $c_t$", "RdBu_r", None)), strict=True):
-    data = gates[key][0].T  # (units, time)
-    lim = vlim or (-np.abs(data).max(), np.abs(data).max())
-    im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=lim[0], vmax=lim[1], interpolation="nearest",
-                   extent=(0.5, T + 0.5, H - 0.5, -0.5))
-    ax.axvline(marker_t + 1, color="white" if key != "c" else "black", ls=":", lw=1.5)
-    ax.set(ylabel="unit", title=title)
-    fig.colorbar(im, ax=ax, pad=0.01)
-axes[-1].set_xlabel("time step t (dotted: the marked step)")
-plt.tight_layout()
-plt.show()
-
-# %% [markdown]
-# Rather than trusting the eye, we let the numbers speak, over all test sequences. For every unit:
-# (a) the correlation between its final cell state $c_T$ and the target (the remembered value),
-# (b) its mean forget gate after the marker, (c) the median over sequences of $\prod f_t$ from the
-# marker to the end, i.e. the fraction of the stored value (and of the gradient along the cell) that
-# survives, and (d) its mean input gate at the marked step and at all other steps.
+# For every unit we measure over all test sequences: (a) the correlation between its final cell state
+# $c_T$ and the target (the remembered value), (b) its mean forget gate after the marker, (c) the median
+# over sequences of $\prod f_t$ from the marker to the end, i.e. the fraction of the stored value that
+# survives the forget gates, and (d) its mean input gate at the marked step and at all other steps. The
+# unit whose $c_T$ is most correlated with the target we call the **memory unit**.
 
 # %%
 def gate_profile(x, y):
@@ -254,116 +259,476 @@ for u in range(H):
     print(f"{u:4d} " + "".join(f"{vals[u]:22.3f}" for vals in profile.values()))
 mem = int(np.argmax(np.abs(profile["corr(c_T, target)"])))
 others = np.arange(H) != mem
-print(f"\nmemory unit (final cell state most correlated with the target): {mem}, "
-      f"correlation {profile['corr(c_T, target)'][mem]:+.3f}")
-print(f"  forget gate after the marker: {profile['mean f after marker'][mem]:.3f} "
-      f"(other units: {profile['mean f after marker'][others].min():.3f} to {profile['mean f after marker'][others].max():.3f})")
+f_after = profile["mean f after marker"]
+print(f"\nmemory unit: {mem}, correlation of c_T with the target {profile['corr(c_T, target)'][mem]:+.3f}; "
+      f"units with |correlation| > 0.8: {int(np.sum(np.abs(profile['corr(c_T, target)']) > 0.8))} of {H}")
+print(f"  forget gate after the marker: {f_after[mem]:.3f} (other units: {f_after[others].min():.3f} to {f_after[others].max():.3f})")
 print(f"  median fraction kept from the marker to the end, ∏f: {profile['median ∏f marker→T'][mem]:.3f}")
 print(f"  input gate at the marker {profile['mean i at marker'][mem]:.3f} vs elsewhere {profile['mean i elsewhere'][mem]:.3f}")
+write_unit = int(np.argmax(profile["mean i at marker"] - profile["mean i elsewhere"]))
+print(f"strongest write unit (input gate at the marker minus elsewhere): {write_unit}, "
+      f"{profile['mean i at marker'][write_unit]:.3f} vs {profile['mean i elsewhere'][write_unit]:.3f}")
 
 # %% [markdown]
-# **Reading the picture.** The marked step stands out in every gate: it is the one step where the
-# gates change abruptly. The last two columns of the table show a *write* unit whose input gate is
-# mostly shut on ordinary steps and close to 1 at the marker (the bright spot in the input-gate
-# heatmap), and in the forget-gate heatmap several units dip at the same step, clearing old content
-# just before the new value comes in. After the marker every unit's forget gate stays above 0.9 on
-# average (second column), so the cell states change only slowly from step to step, as the smooth rows
-# of the cell-state heatmap show. The memory is *distributed*: the first column lists several units
-# whose final cell state is strongly correlated with the remembered value, some positively, some
-# negatively, and the most correlated one is summarised below the table. The storage is not a perfect
-# copy either: the third column shows how much of what was written survives the product of forget
-# gates to the end, and the read-out combines several units to recover the value. Gate pictures of
-# real networks rarely show one tidy "memory neuron", but the mechanism is the one in the equations:
-# the marker triggers a write, forget gates near 1 hold it, the output at $T$ reads it.
-#
-# ## 5. The cell state as a gradient highway
-#
-# Along the cell-state line, $c_t = f_t \odot c_{t-1} + i_t \odot g_t$, so the direct path gives
-#
-# $$\frac{\partial c_T}{\partial c_t}\Big|_{\text{cell path}} = \operatorname{diag}\Big(\prod_{j=t+1}^{T} f_j\Big),$$
-#
-# a product of forget gates with **no weight matrix and no squashing derivative** in it. If the network
-# holds $f_j \approx 1$, the gradient passes unchanged: Hochreiter & Schmidhuber's *constant error
-# carousel* (their original cell had no forget gate, i.e. $f = 1$; Gers et al. 2000 added it). The
-# vanilla RNN has $\partial h_T/\partial h_t = \prod_j \operatorname{diag}(1 - h_j^2)\, U^\top$ instead
-# (notebook 03). We compare, on the test sequences and averaged over them, the cell-path gradient of the
-# LSTM's memory unit with $\lVert \partial h_T/\partial h_t \rVert_2$ of the trained `SimpleRNN`.
+# Now one test sequence as heatmaps. Gates share the colour scale $[0, 1]$; the cell state is scaled
+# **per unit** (each row divided by its largest $|c_t|$), so that a unit that drifts to large values does
+# not wash out the others. The memory unit is marked with a red frame, the marked step with a dotted line.
 
 # %%
-_, _, _, g_all = numpy_rnn.lstm_forward(x_te, kernel, recurrent_kernel, bias, return_gates=True)
-f_mem = g_all["f"][:, :, mem]  # (n, T)
-lstm_path = np.array([np.prod(f_mem[:, t + 1 :], axis=1).mean() for t in range(T)])  # ∂c_T/∂c_t, memory unit
-
-W_r, U_r, b_r = rnn_model.layers[0].get_weights()
-hs, _ = numpy_rnn.rnn_forward(x_te[:200], W_r, U_r, b_r)
-rnn_path = np.zeros(T)
-for n in range(len(hs)):
-    M = np.eye(H)
-    rnn_path[T - 1] += 1.0
-    for t in range(T - 1, 0, -1):  # M = ∂h_T/∂h_{t-1}, one Jacobian per step back
-        M = M @ ((1 - hs[n, t] ** 2)[:, None] * U_r.T)
-        rnn_path[t - 1] += np.linalg.norm(M, 2)
-rnn_path /= len(hs)
-for lag in (1, 5, 10, 20, T - 1):
-    print(f"lag {lag:2d}: LSTM cell path ∏f = {lstm_path[T - 1 - lag]:.2e}   SimpleRNN ‖∂h_T/∂h_t‖ = {rnn_path[T - 1 - lag]:.2e}")
+k = 0
+x_one = x_te[k : k + 1]
+marker_t = int(np.argmax(x_one[0, :, 1]))
+_, _, _, gates = numpy_rnn.lstm_forward(x_one, kernel, recurrent_kernel, bias, return_gates=True)
+pred = lstm_model.predict(x_one, verbose=0)[0, 0]
+print(f"marker at step t = {marker_t + 1}, marked value {x_one[0, marker_t, 0]:.3f}, LSTM prediction {pred:.3f}")
+c_one = gates["c"][0].T
+print(f"largest |c_t| per unit: {np.array2string(np.abs(c_one).max(axis=1), precision=2)}")
 
 # %%
-# extra code: the two gradient paths against the lag
-lags = np.arange(T)[::-1]
-fig, ax = plt.subplots(figsize=(6.5, 3.6))
-ax.semilogy(lags, lstm_path, "o-", ms=3, label=f"LSTM, memory unit {mem}: ∂c_T/∂c_t along the cell")
-ax.semilogy(lags, rnn_path, "s-", ms=3, label="SimpleRNN: ‖∂h_T/∂h_t‖₂")
-ax.set(xlabel="lag T − t", ylabel="gradient factor (log)", title="Gradient through c_t vs through h_t (trained models)")
-ax.legend(fontsize=8)
-ax.grid(alpha=0.3, which="both")
+# extra code: heatmaps of the gates and the (per-unit scaled) cell state over time
+panels = (("i", "input gate $i_t$", "viridis"), ("f", "forget gate $f_t$", "viridis"),
+          ("o", "output gate $o_t$", "viridis"), ("c", r"cell state $c_t\,/\,\max_t |c_t|$ (per unit)", "RdBu_r"))
+fig, axes = plt.subplots(4, 1, figsize=(11, 8.5), sharex=True)
+for ax, (key, title, cmap) in zip(axes, panels, strict=True):
+    data = gates[key][0].T  # (units, time)
+    if key == "c":
+        data = data / np.abs(data).max(axis=1, keepdims=True)
+    lim = (-1, 1) if key == "c" else (0, 1)
+    im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=lim[0], vmax=lim[1], interpolation="nearest",
+                   extent=(0.5, T + 0.5, H - 0.5, -0.5))
+    ax.axvline(marker_t + 1, color="white" if key != "c" else "black", ls=":", lw=1.5)
+    ax.add_patch(plt.Rectangle((0.5, mem - 0.5), T, 1, fill=False, ec="red", lw=2))
+    ax.set(ylabel="unit", title=title, yticks=range(H))
+    fig.colorbar(im, ax=ax, pad=0.01)
+axes[0].text(T + 0.4, mem, f"memory unit {mem}", color="red", ha="right", va="center", fontsize=8)
+axes[-1].set_xlabel("time step $t$ (dotted: the marked step)")
+plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The printed lines compare the two paths at a few lags. Over short lags they are similar, but the
-# LSTM's cell path decays slowly and still keeps about a tenth of the signal across the whole sequence,
-# while the `SimpleRNN`'s Jacobian product keeps more than 40 times less at lag 29. That matches the
-# test MSEs of section 2, where the `SimpleRNN` stayed at the baseline and the LSTM solved the task.
-# The full LSTM gradient has other paths too (through $h_t$ and the gates), but the cell path alone
-# already carries a usable error signal from the end back to the marker.
+# **Reading the table and the picture.** The memory is *distributed*: the table lists several units
+# whose final cell state is strongly correlated with the remembered value (the count is printed below
+# it), some positively, some negatively. The memory unit's own input gate is only a little more open
+# at the marker than elsewhere (printed above), while the strongest write unit opens its input gate far
+# more at the marker than on ordinary steps (the bright spot in the input-gate heatmap). The printed
+# largest $|c_t|$ per unit differ by more than a factor of ten, which is why the cell state is shown
+# scaled per unit. After the marker every unit's forget gate stays high on average (second column
+# of the table), so the cell states change only slowly, as the smooth rows of the cell-state heatmap
+# show. The storage is not a perfect copy: the third column shows how much of what was written survives
+# the product of forget gates to the end, and the `Dense` read-out combines several units to recover
+# the value. The mechanism is the one in the equations: the marker triggers a write, forget gates near
+# 1 hold it, the read-out at $T$ uses it.
+
+# %% [markdown]
+# ## 6. The backward pass, derived
 #
-# ## 6. A short look at the GRU
-#
-# The gated recurrent unit (Cho et al. 2014) merges the cell and hidden states and uses two gates:
+# Notebook 02 derived BPTT for the vanilla RNN; the LSTM needs the same bookkeeping with **two** error
+# signals carried back in time, one per state. Write $\delta h_t = \partial L/\partial h_t$ and
+# $\delta c_t = \partial L/\partial c_t$ for the *total* derivatives (rows), where the loss $L$ depends on
+# the hidden sequence, and $z_t = x_t W + h_{t-1} U + b$ for the four pre-activations side by side
+# ($z_t^i, z_t^f, z_t^g, z_t^o$). Going backwards from $t = T$, with $\delta z_{T+1} = 0$ and $\delta c_{T+1} = 0$:
 #
 # $$
 # \begin{aligned}
-# z_t &= \sigma(x_t W_z + h_{t-1} U_z + b_z) &&\text{update gate}\\
-# r_t &= \sigma(x_t W_r + h_{t-1} U_r + b_r) &&\text{reset gate}\\
-# \tilde h_t &= \tanh\big(x_t W_h + (r_t \odot h_{t-1}) U_h + b_h\big) &&\text{candidate}\\
+# \delta h_t &= \frac{\partial L}{\partial h_t}\Big|_{\text{direct}} + \delta z_{t+1}\, U^\top
+#   &&\text{(through the four pre-activations of step } t+1)\\
+# \delta c_t &= \delta h_t \odot o_t \odot (1 - \tanh^2 c_t) \;+\; \delta c_{t+1} \odot f_{t+1}
+#   &&\text{(through } h_t, \text{ and along the cell path)}\\
+# \delta z_t^o &= \delta h_t \odot \tanh c_t \odot o_t (1 - o_t), \quad
+# \delta z_t^i = \delta c_t \odot g_t \odot i_t (1 - i_t),\\
+# \delta z_t^f &= \delta c_t \odot c_{t-1} \odot f_t (1 - f_t), \quad
+# \delta z_t^g = \delta c_t \odot i_t \odot (1 - g_t^2),
+# \end{aligned}
+# $$
+#
+# using $\sigma' = \sigma(1-\sigma)$ and $\tanh' = 1 - \tanh^2$. With
+# $\delta z_t = [\delta z_t^i\; \delta z_t^f\; \delta z_t^g\; \delta z_t^o]$ (shape $1 \times 4H$) the shape
+# rules of notebook 01 give the weight gradients, summed over time because the weights are shared:
+#
+# $$\frac{\partial L}{\partial W} = \sum_t x_t^\top \delta z_t, \qquad
+# \frac{\partial L}{\partial U} = \sum_t h_{t-1}^\top \delta z_t, \qquad
+# \frac{\partial L}{\partial b} = \sum_t \delta z_t, \qquad
+# \frac{\partial L}{\partial x_t} = \delta z_t W^\top .$$
+#
+# The second line is the heart of the LSTM. One of the two ways back from $c_{t+1}$ to $c_t$ is the
+# **cell path** $\delta c_t \mathrel{+}= \delta c_{t+1} \odot f_{t+1}$: no weight matrix and no squashing
+# derivative, only the forget gate. The other ways go through $h_t$ into all four pre-activations of the
+# next step ($\delta z_{t+1} U^\top$). Section 7 measures how much each carries. The initial states get
+# $\delta h_0$ and $\delta c_0$ from the same recursion. `helpers.numpy_rnn.lstm_backward` implements
+# exactly these lines; we check it against central finite differences and `tf.GradientTape`, in float64,
+# with given initial states $h_0, c_0$ and a random upstream gradient $\partial L/\partial h_t$ at every step.
+
+# %%
+rng_chk = np.random.default_rng(7)
+B_CHK, T_CHK, D_CHK, H_CHK = 2, 6, 3, 4
+chk = {"x": rng_chk.normal(size=(B_CHK, T_CHK, D_CHK)), "kernel": rng_chk.normal(scale=0.5, size=(D_CHK, 4 * H_CHK)),
+       "recurrent_kernel": rng_chk.normal(scale=0.5, size=(H_CHK, 4 * H_CHK)),
+       "bias": rng_chk.normal(scale=0.5, size=4 * H_CHK),
+       "h0": rng_chk.normal(scale=0.5, size=(B_CHK, H_CHK)), "c0": rng_chk.normal(scale=0.5, size=(B_CHK, H_CHK))}
+d_hidden = rng_chk.normal(size=(B_CHK, T_CHK, H_CHK))  # ∂L/∂h_t for every t: L = Σ d_hidden ⊙ h
+
+
+def lstm_loss(p):
+    """L = Σ_t Σ_units d_hidden ⊙ h_t, so that ∂L/∂(hidden sequence) = d_hidden."""
+    return float(np.sum(numpy_rnn.lstm_forward(p["x"], p["kernel"], p["recurrent_kernel"], p["bias"], p["h0"], p["c0"])[0] * d_hidden))
+
+
+def rel_error(a, b):
+    return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
+
+
+ours = numpy_rnn.lstm_backward(chk["x"], chk["kernel"], chk["recurrent_kernel"], chk["bias"], d_hidden, h0=chk["h0"], c0=chk["c0"])
+print({k: v.shape for k, v in ours.items()})
+
+# %%
+def finite_differences(name, eps=1e-6):
+    """Central differences of lstm_loss with respect to every entry of chk[name]."""
+    out = np.zeros_like(chk[name])
+    for idx in np.ndindex(out.shape):
+        plus, minus = dict(chk), dict(chk)
+        plus[name], minus[name] = chk[name].copy(), chk[name].copy()
+        plus[name][idx] += eps
+        minus[name][idx] -= eps
+        out[idx] = (lstm_loss(plus) - lstm_loss(minus)) / (2 * eps)
+    return out
+
+
+lstm_rel_fd = {name: rel_error(ours[name], finite_differences(name)) for name in chk}
+for name, e in lstm_rel_fd.items():
+    print(f"∂L/∂{name:17s} relative error vs central finite differences = {e:.1e}")
+
+# %%
+layer64 = keras.layers.LSTM(H_CHK, return_sequences=True, dtype="float64")
+layer64.build((None, T_CHK, D_CHK))
+layer64.set_weights([chk["kernel"], chk["recurrent_kernel"], chk["bias"]])
+x_, h0_, c0_ = (tf.constant(chk[k]) for k in ("x", "h0", "c0"))
+with tf.GradientTape() as tape:
+    tape.watch([x_, h0_, c0_])
+    loss_tf = tf.reduce_sum(layer64(x_, initial_state=[h0_, c0_]) * d_hidden)
+tape_grads = tape.gradient(loss_tf, [*layer64.trainable_weights, x_, h0_, c0_])
+lstm_rel_tf = {name: rel_error(ours[name], np.asarray(g))
+               for name, g in zip(("kernel", "recurrent_kernel", "bias", "x", "h0", "c0"), tape_grads, strict=True)}
+for name, e in lstm_rel_tf.items():
+    print(f"∂L/∂{name:17s} relative error vs tf.GradientTape = {e:.1e}")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"lstm_backward matches finite differences (max relative error < 1e-6): {max(lstm_rel_fd.values()) < 1e-6}")
+print(f"lstm_backward matches tf.GradientTape (max relative error < 1e-6): {max(lstm_rel_tf.values()) < 1e-6}")
+
+# %% [markdown]
+# Both checks pass for every array, including the initial states: the largest errors are printed
+# above (finite differences are limited by their own $O(\epsilon^2)$ truncation and rounding, the
+# comparison with TensorFlow by float64 rounding). The derivation, the Keras layout and the gate order
+# are right. The unit tests repeat the check for a batch of one and a sequence of length one.
+
+# %% [markdown]
+# ## 7. The cell state as a gradient highway, measured
+#
+# Notebook 03 showed that a `SimpleRNN`'s gradient reaches a state $k$ steps back through the product
+# $J_T J_{T-1} \cdots J_{T-k+1}$ of one Jacobian $J_t = \partial h_t/\partial h_{t-1}$ per step. For the
+# LSTM the state is the pair $s_t = (h_t, c_t)$, and its one-step Jacobian has four blocks (in the
+# column convention of notebook 03, $\partial z_t/\partial h_{t-1} = U^\top$ block by block):
+#
+# $$\frac{\partial s_t}{\partial s_{t-1}} =
+# \begin{pmatrix} \partial h_t/\partial h_{t-1} & \partial h_t/\partial c_{t-1} \\
+#                 \partial c_t/\partial h_{t-1} & \partial c_t/\partial c_{t-1} \end{pmatrix}, \qquad
+# \frac{\partial c_t}{\partial c_{t-1}} = \operatorname{diag}(f_t), \qquad
+# \frac{\partial c_t}{\partial h_{t-1}} = \operatorname{diag}\!\big(g_t \odot i_t(1-i_t)\big) U_i^\top
+#   + \operatorname{diag}\!\big(c_{t-1} \odot f_t(1-f_t)\big) U_f^\top + \operatorname{diag}\!\big(i_t \odot (1-g_t^2)\big) U_g^\top ,$$
+#
+# and $h_t = o_t \odot \tanh c_t$ gives the first row:
+# $\partial h_t/\partial c_{t-1} = \operatorname{diag}\big(o_t \odot (1 - \tanh^2 c_t)\big)\operatorname{diag}(f_t)$ and
+# $\partial h_t/\partial h_{t-1} = \operatorname{diag}\big(\tanh c_t \odot o_t(1-o_t)\big) U_o^\top
+# + \operatorname{diag}\big(o_t \odot (1 - \tanh^2 c_t)\big)\, \partial c_t/\partial h_{t-1}$. Multiplying these $2H \times 2H$ matrices from
+# step $T$ back to step $t$ gives the full $\partial c_T/\partial c_t$ and $\partial h_T/\partial h_t$
+# (all paths). Its **direct part** is $\operatorname{diag}\big(\prod_{j=t+1}^{T} f_j\big)$, the cell path
+# alone; the rest runs at least once through $h$ into the gates and the candidate. We compute both for
+# the two models of section 3, **both trained on the recall task**, and check the NumPy product against
+# `tf.GradientTape` at one lag.
+
+# %%
+def lstm_state_jacobians(x, W, U, b):
+    """(n, T, 2H, 2H): Jacobian of s_t = (h_t, c_t) w.r.t. s_{t-1} for every sequence and step; and f."""
+    n, steps, _ = x.shape
+    Hn = U.shape[0]
+    _, _, _, g = numpy_rnn.lstm_forward(x, W, U, b, return_gates=True)
+    c_prev = np.concatenate([np.zeros_like(g["c"][:, :1]), g["c"][:, :-1]], axis=1)
+    Ui, Uf, Ug, Uo = (U[:, k * Hn : (k + 1) * Hn].T for k in range(4))
+    S = np.zeros((n, steps, 2 * Hn, 2 * Hn))
+    for t in range(steps):
+        i, f, gg, o, tc = g["i"][:, t], g["f"][:, t], g["g"][:, t], g["o"][:, t], np.tanh(g["c"][:, t])
+        dc_dh = ((gg * i * (1 - i))[..., None] * Ui + (c_prev[:, t] * f * (1 - f))[..., None] * Uf
+                 + (i * (1 - gg**2))[..., None] * Ug)  # through the gates i, f and the candidate g
+        dh_dc = (o * (1 - tc**2))[..., None]  # ∂h_t/∂c_t (a diagonal, stored as a column)
+        S[:, t, Hn:, Hn:] = f[..., None] * np.eye(Hn)  # ∂c_t/∂c_{t-1} = diag(f_t): the cell path
+        S[:, t, Hn:, :Hn] = dc_dh
+        S[:, t, :Hn, Hn:] = dh_dc * S[:, t, Hn:, Hn:]
+        S[:, t, :Hn, :Hn] = (tc * o * (1 - o))[..., None] * Uo + dh_dc * dc_dh
+    return S, g["f"]
+
+
+def back_products(S):
+    """P[:, k] = S_T S_{T-1} ⋯ S_{T-k+1} = ∂s_T/∂s_{T-k} for k = 0..T-1 (newest factor on the left)."""
+    n, steps, m, _ = S.shape
+    P = np.zeros((n, steps, m, m))
+    P[:, 0] = np.eye(m)
+    for k in range(1, steps):
+        P[:, k] = P[:, k - 1] @ S[:, steps - k]
+    return P
+
+# %%
+x_jac = x_te[:200].astype("float64")
+S_lstm, f_jac = lstm_state_jacobians(x_jac, kernel, recurrent_kernel, bias)
+P_lstm = back_products(S_lstm)
+rnn_kernel, rnn_recurrent, rnn_bias = rnn_model.layers[0].get_weights()
+hs_rnn, _ = numpy_rnn.rnn_forward(x_jac, rnn_kernel, rnn_recurrent, rnn_bias)
+P_rnn = back_products((1 - hs_rnn**2)[..., None] * rnn_recurrent.T[None, None])  # J_t = diag(1 - h_t²) Uᵀ
+direct = np.stack([np.prod(f_jac[:, T - k :], axis=1) for k in range(T)], axis=1)  # (n, lag, H): ∏ f
+cc = P_lstm[:, :, H:, H:]  # ∂c_T/∂c_{T-k}, all paths
+t0 = T - 1 - 10  # check one lag (10) with tf.GradientTape: run Keras from the state after step t0
+tail = keras.layers.LSTM(H, return_state=True, dtype="float64")
+tail.build((None, T - t0 - 1, 2))
+tail.set_weights([kernel, recurrent_kernel, bias])
+hs_jac, _, _, g_jac = numpy_rnn.lstm_forward(x_jac, kernel, recurrent_kernel, bias, return_gates=True)
+h_t0, c_t0 = tf.constant(hs_jac[:, t0]), tf.constant(g_jac["c"][:, t0])
+with tf.GradientTape(persistent=True) as tape:
+    tape.watch([h_t0, c_t0])
+    _, h_T, c_T = tail(x_jac[:, t0 + 1 :], initial_state=[h_t0, c_t0])
+print(f"lag 10: max |Δ| NumPy product vs tf.GradientTape: ∂c_T/∂c_t {np.abs(tape.batch_jacobian(c_T, c_t0) - cc[:, 10]).max():.1e}, "
+      f"∂h_T/∂h_t {np.abs(tape.batch_jacobian(h_T, h_t0) - P_lstm[:, 10, :H, :H]).max():.1e}")
+
+# %% [markdown]
+# The product of hand-built Jacobians agrees with automatic differentiation. Now the sizes: spectral
+# norms $\lVert \cdot \rVert_2$, averaged over 200 test sequences, at a few lags $k = T - t$, and the
+# gradient of the final hidden state with respect to each input, $\lVert \partial h_T/\partial x_t \rVert_2$,
+# taken directly with `tape.batch_jacobian` on the two Keras layers.
+
+# %%
+def input_jacobian_norms(layer, x):
+    """Mean over sequences of ‖∂h_T/∂x_t‖₂ for every step t, with tf.GradientTape."""
+    x = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        h_last = layer(x)
+    J = tape.batch_jacobian(h_last, x).numpy()  # (n, H, T, D)
+    return np.linalg.norm(J.transpose(0, 2, 1, 3), 2, axis=(2, 3)).mean(axis=0)
+
+
+spec = lambda M: np.linalg.norm(M, 2, axis=(-2, -1)).mean(axis=0)  # noqa: E731  (mean spectral norm)
+jac = {"LSTM ‖∂c_T/∂c_t‖ (all paths)": spec(cc),
+       "LSTM ‖diag(∏f)‖ (cell path)": direct.max(axis=2).mean(axis=0),
+       "LSTM ‖all − cell path‖": spec(cc - direct[..., None] * np.eye(H)),
+       "LSTM ‖∂h_T/∂h_t‖": spec(P_lstm[:, :, :H, :H]),
+       "SimpleRNN ‖∂h_T/∂h_t‖": spec(P_rnn),
+       "LSTM ‖∂h_T/∂x_t‖": input_jacobian_norms(lstm_model.layers[0], x_te[:200])[::-1],
+       "SimpleRNN ‖∂h_T/∂x_t‖": input_jacobian_norms(rnn_model.layers[0], x_te[:200])[::-1]}
+LAGS = (1, 5, 10, 15, 20, T - 1)
+print("lag k = T − t:       " + "".join(f"{k:>9d}" for k in LAGS))
+for name, v in jac.items():
+    print(f"{name:29s}" + "".join(f"{v[k]:9.1e}" for k in LAGS))
+print("ratio lag 29 / lag 1:        " + "".join(f"{name.split()[0]} {v[T - 1] / v[1]:.1e}   " for name, v in jac.items() if "x_t" in name or "∂h_T/∂h_t" in name))
+print(f"memory unit {mem}, lag {T - 1}: ∏f = {direct[:, T - 1, mem].mean():.3f}, "
+      f"(∂c_T/∂c_t) entry [{mem},{mem}] = {cc[:, T - 1, mem, mem].mean():.3f}")
+
+# %%
+# extra code: the gradient paths against the lag
+lags = np.arange(T)
+tex = {"LSTM ‖∂c_T/∂c_t‖ (all paths)": r"LSTM $\|\partial c_T/\partial c_t\|$ (all paths)",
+       "LSTM ‖diag(∏f)‖ (cell path)": r"LSTM $\|\mathrm{diag}(\prod f)\|$ (cell path)",
+       "LSTM ‖all − cell path‖": r"LSTM $\|$all $-$ cell path$\|$", "LSTM ‖∂h_T/∂h_t‖": r"LSTM $\|\partial h_T/\partial h_t\|$",
+       "SimpleRNN ‖∂h_T/∂h_t‖": r"SimpleRNN $\|\partial h_T/\partial h_t\|$",
+       "LSTM ‖∂h_T/∂x_t‖": r"LSTM $\|\partial h_T/\partial x_t\|$", "SimpleRNN ‖∂h_T/∂x_t‖": r"SimpleRNN $\|\partial h_T/\partial x_t\|$"}
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
+for name, style in (("LSTM ‖∂c_T/∂c_t‖ (all paths)", "o-"), ("LSTM ‖diag(∏f)‖ (cell path)", "--"),
+                    ("LSTM ‖all − cell path‖", ":"), ("LSTM ‖∂h_T/∂h_t‖", "s-"), ("SimpleRNN ‖∂h_T/∂h_t‖", "^-")):
+    axes[0].semilogy(lags[1:], jac[name][1:], style, ms=3, label=tex[name])
+for name in ("LSTM ‖∂h_T/∂x_t‖", "SimpleRNN ‖∂h_T/∂x_t‖"):
+    axes[1].semilogy(lags, jac[name], "o-", ms=3, label=tex[name])
+axes[0].set(title=r"state Jacobians, trained models: $\partial s_T/\partial s_{T-k}$", ylabel=r"mean $\|\cdot\|_2$ (log)")
+axes[1].set(title=r"input Jacobians: $\|\partial h_T/\partial x_{T-k}\|_2$")
+for ax in axes:
+    ax.set_xlabel("lag $k = T - t$")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# **What the numbers say** (both models trained on the same recall task, same width, same optimiser
+# and number of epochs). The `SimpleRNN`'s Jacobian $\partial h_T/\partial h_t$ shrinks steadily with the
+# lag, and so does the sensitivity of its final state to the inputs, $\lVert \partial h_T/\partial x_t \rVert$:
+# the printed ratios between lag 29 and lag 1 are two to three orders of magnitude. The LSTM's do not
+# shrink: $\lVert \partial h_T/\partial h_t \rVert$ stays at the same level at every lag, and its final state is
+# *more* sensitive to early inputs than to late ones (ratio above 1), which is where the marker sits.
+#
+# The split into paths corrects the simple story. At lag 1 the cell Jacobian *is* the cell path,
+# $\operatorname{diag}(f_T)$. From lag 2 on, paths that leave the cell through $h_t$ and come back through
+# the gates and the candidate join in, and they soon dominate: the direct path $\prod f$ decays slowly
+# (its norm is the most open unit's product), while the full $\lVert \partial c_T/\partial c_t \rVert$ *grows*
+# to several times its lag-1 value, almost all of it from the other paths. For the memory unit the
+# diagonal entry of the full Jacobian even differs from $\prod f$ in sign (last line). So the forget gates
+# do not carry the gradient alone; what the gated cell provides is a state Jacobian that neither vanishes
+# nor explodes over the sequence, with the forget gates keeping a slowly decaying direct path inside it.
+#
+# ## 8. The forget-gate bias on a long lag, over three seeds
+#
+# In notebook 03 (section 2) a `SimpleRNN` did not learn the **first-sign task** ($T = 100$ Gaussian
+# inputs, label 1 if $x_1 > 0$) on its one seed: its gradient with respect to $x_1$ had vanished. Same data here
+# (`helpers.tasks.make_first_sign_data` with the same seeds), three models of 32 units: the `SimpleRNN`,
+# an LSTM with Keras' default forget bias 1 ($f \approx \sigma(1) \approx 0.73$ at the start), and an LSTM
+# whose forget bias starts at 3 ($f \approx 0.95$). The cell path alone would keep only
+# $0.73^{99} \approx 10^{-14}$ or $0.95^{99} \approx 0.006$ of the signal from $x_1$; section 7 taught us
+# to measure all paths instead. First, the untrained models (seed 0):
+
+# %%
+T_SIGN = helpers.pick(full=100, smoke=20)
+n_s = {"train": helpers.pick(full=2000, smoke=128), "val": helpers.pick(full=500, smoke=64), "test": helpers.pick(full=1000, smoke=64)}
+(xs_tr, ys_tr), (xs_va, ys_va), (xs_te, ys_te) = (make_first_sign_data(n_s[s], T_SIGN, seed=seed)
+                                                  for s, seed in (("train", 11), ("val", 12), ("test", 13)))
+KINDS = ("SimpleRNN", "LSTM, forget bias 1", "LSTM, forget bias 3")
+
+
+def first_sign_model(kind, seed):
+    """32 units + sigmoid read-out; the LSTMs' forget-gate bias block is set to 1 or 3."""
+    helpers.set_seed(seed)
+    layer = keras.layers.SimpleRNN(32) if kind == "SimpleRNN" else keras.layers.LSTM(32)
+    model = keras.Sequential([keras.Input((T_SIGN, 1)), layer, keras.layers.Dense(1, activation="sigmoid")])
+    if kind.startswith("LSTM"):
+        W, U, b = layer.get_weights()
+        b[32:64] = float(kind[-1])  # the forget-gate block (gate order i, f, c, o)
+        layer.set_weights([W, U, b])
+    model.compile(optimizer=keras.optimizers.Adam(3e-3, global_clipnorm=1.0), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+# %%
+for kind in KINDS[1:]:
+    weights = first_sign_model(kind, seed=0).layers[0].get_weights()
+    S0, f0 = lstm_state_jacobians(xs_va[:32].astype("float64"), *weights)
+    P0 = np.broadcast_to(np.eye(64), S0.shape[:1] + (64, 64))
+    for t in range(T_SIGN - 1, 0, -1):  # ∂s_T/∂s_1, newest factor on the left
+        P0 = P0 @ S0[:, t]
+    radius = np.abs(np.linalg.eigvals(S0[:, T_SIGN // 2])).max(axis=1).mean()
+    print(f"untrained {kind}: mean f = {f0.mean():.3f};  lag {T_SIGN - 1}: cell path ‖diag(∏f)‖ = "
+          f"{np.prod(f0[:, 1:], axis=1).max(axis=1).mean():.1e},  all paths ‖∂c_T/∂c_1‖ = "
+          f"{np.linalg.norm(P0[:, 32:, 32:], 2, axis=(1, 2)).mean():.1e};  one-step spectral radius {radius:.2f}")
+
+# %% [markdown]
+# At initialisation the cell path alone promises almost nothing for either LSTM. The full Jacobian,
+# all paths included, tells a different story. With forget bias 1 it has vanished too, though by
+# many orders of magnitude less than the cell path suggests. With forget bias 3 it is *larger than 1*.
+# The last column gives the reason: raising $f_t$ on the diagonal of the state Jacobian pushes the
+# spectral radius of one step from below 1 to just above 1, so over 99 steps the product grows instead
+# of shrinking. That, not $0.95^{99}$, is why a larger forget bias lets the signal from $x_1$ reach the
+# loss: the whole state Jacobian starts at the edge of stability.
+#
+# Now the training, the same protocol for every model and seed: Adam with the gradient norm clipped
+# at 1 (notebook 03), early stopping on the validation loss with patience 2 and the best weights
+# restored, at most `EPOCHS_SIGN` epochs; three seeds per model (the seed sets the initial weights and
+# the batch order; the data are the same). Accuracy on the 1000 test sequences is read once, at the
+# end. The baseline predicts the majority class of the *training* labels for every test sequence.
+
+# %%
+EPOCHS_SIGN, SIGN_SEEDS = helpers.pick(full=10, smoke=1), helpers.pick(full=(0, 1, 2), smoke=(0,))
+curves, acc, stopped = {k: [] for k in KINDS}, {k: [] for k in KINDS}, {k: [] for k in KINDS}
+for kind in KINDS:
+    for seed in SIGN_SEEDS:
+        model = first_sign_model(kind, seed)
+        stop = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
+        hist = model.fit(xs_tr, ys_tr, validation_data=(xs_va, ys_va), epochs=EPOCHS_SIGN, batch_size=64, verbose=0, callbacks=[stop])
+        curves[kind].append(hist.history["val_accuracy"])
+        stopped[kind].append(len(hist.history["loss"]) < EPOCHS_SIGN)
+        acc[kind].append(model.evaluate(xs_te, ys_te, verbose=0)[1])
+majority = float(ys_tr.mean() >= 0.5)  # the majority class of the training labels
+sign_baseline = helpers.stats.bootstrap_ci(ys_te, np.full_like(ys_te, majority))
+print(f"first-sign task, T = {T_SIGN}, test accuracy on {n_s['test']} sequences (early stopping, at most {EPOCHS_SIGN} epochs):")
+print(f"  baseline (majority class of the training labels = {majority:.0f}): {sign_baseline}  (95 % bootstrap interval)")
+for kind in KINDS:
+    print(f"  {kind:20s} {helpers.stats.fmt_mean_sd(acc[kind], digits=3)}   per seed: {np.round(acc[kind], 3)}   "
+          f"epochs run: {[len(c) for c in curves[kind]]}, early stop triggered: {stopped[kind]}")
+
+# %%
+# extra code: validation accuracy per epoch, every seed
+fig, ax = plt.subplots(figsize=(6.5, 3.6))
+for kind, color in zip(KINDS, ("tab:gray", "tab:blue", "tab:red"), strict=True):
+    for j, curve in enumerate(curves[kind]):
+        ax.plot(np.arange(1, len(curve) + 1), curve, "o-", color=color, ms=3, lw=1, label=kind if j == 0 else None)
+ax.axhline(float(np.mean(ys_va == majority)), color="black", ls=":", label="baseline (validation)")
+ax.set(xlabel="epoch", ylabel="validation accuracy", title=f"First-sign task, $T = {T_SIGN}$, one line per seed")
+ax.legend(fontsize=8)
+ax.grid(alpha=0.3)
+plt.show()
+
+# %% [markdown]
+# SEEDS_READING
+#
+# ## 9. The GRU as Keras computes it
+#
+# The gated recurrent unit (Cho et al. 2014) merges the cell and hidden states and uses two gates, the
+# update gate $z_t$ and the reset gate $r_t$, plus a candidate $\tilde h_t$. Keras' default
+# (`reset_after=True`, the variant cuDNN implements) applies $r_t$ *after* the recurrent matrix product
+# and keeps two bias rows, $b^{(x)}$ for the input product and $b^{(h)}$ for the recurrent one:
+#
+# $$
+# \begin{aligned}
+# z_t &= \sigma\big(x_t W_z + b^{(x)}_z + h_{t-1} U_z + b^{(h)}_z\big) &&\text{update gate}\\
+# r_t &= \sigma\big(x_t W_r + b^{(x)}_r + h_{t-1} U_r + b^{(h)}_r\big) &&\text{reset gate}\\
+# \tilde h_t &= \tanh\big(x_t W_h + b^{(x)}_h + r_t \odot (h_{t-1} U_h + b^{(h)}_h)\big) &&\text{candidate}\\
 # h_t &= z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t
 # \end{aligned}
 # $$
 #
-# The update gate plays forget and input gate at once ($z_t$ keeps, $1 - z_t$ writes), so the path
-# $h_{t-1} \to h_t$ has the same additive, gated shape as the LSTM's cell line. Keras' default
-# (`reset_after=True`, the cuDNN variant) applies $r_t$ after the matrix product and keeps two bias
-# vectors. Parameter counts for $D$ inputs and $H$ units:
+# `kernel` $(D, 3H)$ holds $[W_z\; W_r\; W_h]$, `recurrent_kernel` $(H, 3H)$ holds $[U_z\; U_r\; U_h]$ and
+# `bias` $(2, 3H)$ holds $b^{(x)}$ in row 0 and $b^{(h)}$ in row 1 (gate order z, r, h). The update gate
+# plays forget and input gate at once ($z_t$ keeps, $1 - z_t$ writes: a coupled gate, section 2), so
+# $h_{t-1} \to h_t$ has the same additive, gated shape as the LSTM's cell line.
+# `helpers.numpy_rnn.gru_forward` writes these four lines in NumPy; we compare it with a Keras `GRU`
+# whose weights (biases included) we set to random values.
+
+# %%
+gru = keras.layers.GRU(H, return_sequences=True)
+gru.build((None, T, 2))
+rng_gru = np.random.default_rng(8)
+gru_weights = [rng_gru.normal(scale=0.5, size=w.shape).astype("float32") for w in gru.get_weights()]
+gru.set_weights(gru_weights)
+print("GRU kernel", gru_weights[0].shape, " recurrent_kernel", gru_weights[1].shape, " bias", gru_weights[2].shape)
+h_gru_keras = np.asarray(gru(x_te[:64]))
+h_gru_ours, _ = numpy_rnn.gru_forward(x_te[:64], *gru_weights)
+gru_diff = float(np.abs(h_gru_ours - h_gru_keras).max())
+print(f"max |Δ| helpers.numpy_rnn.gru_forward vs Keras GRU (float32): {gru_diff:.1e}")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"NumPy GRU and Keras GRU agree (max |Δ| < 1e-5): {gru_diff < 1e-5}")
+
+# %% [markdown]
+# Parameter counts for $D$ inputs and $H$ units:
 
 # %%
 D = 2
+counts = {}
 for name, layer, formula in (("SimpleRNN", keras.layers.SimpleRNN(H), D * H + H * H + H),
                              ("GRU", keras.layers.GRU(H), 3 * (D * H + H * H + 2 * H)),
                              ("LSTM", keras.layers.LSTM(H), 4 * (D * H + H * H + H))):
     layer.build((None, T, D))
-    print(f"{name:9s} ({H} units, {D} inputs): {layer.count_params():4d} parameters  (formula: {formula})")
+    counts[name] = layer.count_params()
+    print(f"{name:9s} ({H} units, {D} inputs): {counts[name]:4d} parameters  (formula: {formula})")
+print(f"GRU / LSTM = {counts['GRU'] / counts['LSTM']:.1%}")
 
 # %% [markdown]
-# A GRU has three blocks of weights where the LSTM has four, so about three quarters of the parameters
-# (the extra bias of `reset_after=True` is small). In practice the two perform similarly on many tasks
-# (Chung et al. 2014; Jozefowicz et al. 2015); try both.
+# A GRU has three blocks of weights where the LSTM has four, which alone would give 3/4; the second
+# bias row of `reset_after=True` adds $3H$ more, so for this small layer the GRU has the printed share
+# of the LSTM's parameters (the share tends to 3/4 as $H$ grows, since the biases are then negligible).
+# In practice the two perform similarly on many tasks (Chung et al. 2014; Jozefowicz et al. 2015);
+# try both.
 #
 # ## Summary
 #
-# - An LSTM cell: gates $i_t, f_t, o_t \in (0,1)$, candidate $g_t$, cell state $c_t = f_t \odot c_{t-1} + i_t \odot g_t$, output $h_t = o_t \odot \tanh(c_t)$.
-# - Keras stores `kernel` $(D, 4H)$, `recurrent_kernel` $(H, 4H)$, `bias` $(4H,)$ in gate order i, f, c, o; six lines of NumPy reproduce the layer.
-# - In a trained network the gates are readable: an input gate opens at the relevant step and forget gates near 1 hold the value (often spread over several units).
-# - Along the cell state the gradient is a product of forget gates only: a highway that a vanilla RNN lacks.
-# - A GRU merges cell and hidden state with two gates and about 3/4 of the LSTM's parameters.
+# - An LSTM cell: gates $i_t, f_t, o_t \in (0,1)$, candidate $g_t$, cell state $c_t = f_t \odot c_{t-1} + i_t \odot g_t$, output $h_t = o_t \odot \tanh(c_t)$. Input and output gates resolve Hochreiter & Schmidhuber's weight conflicts; the forget gate lets the cell clear itself.
+# - Keras stores `kernel` $(D, 4H)$, `recurrent_kernel` $(H, 4H)$, `bias` $(4H,)$ in gate order i, f, c, o; NumPy reproduces the layer forward and backward.
+# - Backward, the cell carries its own error: $\delta c_t = \delta h_t \odot o_t \odot (1-\tanh^2 c_t) + \delta c_{t+1} \odot f_{t+1}$; the cell path has no matrix and no squashing derivative.
+# - Measured Jacobians: the direct cell path $\prod f$ is only part of the gradient; the paths through $h$ into the gates can carry as much or more. A larger forget bias moves the whole state Jacobian towards spectral radius 1.
+# - A GRU (Keras: `reset_after=True`, bias $(2, 3H)$) merges cell and hidden state with two gates.
 #
 # ## Exercises
 #
@@ -372,9 +737,12 @@ for name, layer, formula in (("SimpleRNN", keras.layers.SimpleRNN(H), D * H + H 
 #    `helpers.numpy_rnn.lstm_forward` and the trained `Dense` read-out. What happens, and why?
 # 2. **How open must the forget gate be?** With a constant forget gate $f$, the cell path keeps
 #    $f^{k}$ of the gradient after $k$ steps. Which $f$ keeps 10 % after 100 steps, and which forget
-#    bias $b_f$ gives it when the other inputs to the gate are zero?
+#    bias $b_f$ gives it when the other inputs to the gate are zero? Compare with section 8.
 # 3. **GRU parameters.** Count the parameters of `keras.layers.GRU(H, reset_after=False)` and explain the
 #    difference from the default.
+# 4. **The backward pass at work.** Use `helpers.numpy_rnn.lstm_backward` to compute
+#    $\partial (\text{squared error})/\partial x_t$ of the trained recall LSTM (read-out included) for one
+#    test sequence, and find the step with the largest gradient. Is it the marked step?
 #
 # ## Solutions
 
@@ -382,14 +750,15 @@ for name, layer, formula in (("SimpleRNN", keras.layers.SimpleRNN(H), D * H + H 
 # Exercise 1
 b_closed = bias.copy()
 b_closed[H : 2 * H] = -10.0  # the f block (order i, f, c, o)
-_, h_T, _ = numpy_rnn.lstm_forward(x_te, kernel, recurrent_kernel, b_closed)
+_, h_last, _ = numpy_rnn.lstm_forward(x_te, kernel, recurrent_kernel, b_closed)
 w_out, b_out = lstm_model.layers[1].get_weights()
-mse_closed = float(np.mean((h_T @ w_out + b_out - y_te) ** 2))
+mse_closed = float(np.mean((h_last @ w_out + b_out - y_te) ** 2))
 print(f"test MSE with the forget gate shut: {mse_closed:.4f}  (trained LSTM {test_mse[f'LSTM({H})']:.4f}, baseline {baseline_mse:.4f})")
 
 # %% [markdown]
 # With $f_t \approx 0$ the cell keeps nothing from one step to the next, $c_t \approx i_t \odot g_t$, so
-# the value written at the marker is gone by the end; the error rises to (or above) the baseline level.
+# the value written at the marker is gone by the end; the printed error is far above the trained
+# LSTM's and at or above the baseline's.
 
 # %%
 # Exercise 2
@@ -398,15 +767,16 @@ print(f"f = {f_needed:.4f} keeps 10 % after 100 steps; bias b_f = logit(f) = {np
 
 # %% [markdown]
 # $f = 0.1^{1/100} \approx 0.977$ and $b_f = \log\frac{f}{1-f} \approx 3.8$, far above Keras' default
-# of 1 ($\sigma(1) \approx 0.73$ keeps only $0.73^{100} \approx 10^{-14}$). This is why the larger
-# forget bias of notebook 03 helped.
+# of 1 ($\sigma(1) \approx 0.73$ keeps only $0.73^{100} \approx 10^{-14}$ along the cell path). Section 8
+# showed that the cell path is not the whole story: the forget bias also changes the paths through the
+# gates, and the measured full Jacobian, not $f^k$ alone, decides how much signal arrives.
 
 # %%
 # Exercise 3
 for reset_after in (True, False):
-    gru = keras.layers.GRU(H, reset_after=reset_after)
-    gru.build((None, T, D))
-    print(f"GRU reset_after={reset_after!s:5s}: {gru.count_params()} parameters, bias shape {gru.get_weights()[2].shape}")
+    gru_layer = keras.layers.GRU(H, reset_after=reset_after)
+    gru_layer.build((None, T, D))
+    print(f"GRU reset_after={reset_after!s:5s}: {gru_layer.count_params()} parameters, bias shape {gru_layer.get_weights()[2].shape}")
 
 # %% [markdown]
 # With `reset_after=False` (the original formulation of Cho et al.) there is one bias vector of size
@@ -414,27 +784,47 @@ for reset_after in (True, False):
 # $3H$ more parameters.
 
 # %%
-_ = helpers.record_results(
+# Exercise 4
+x_one64 = x_te[:1].astype("float64")
+hs_one, h_one, _ = numpy_rnn.lstm_forward(x_one64, kernel, recurrent_kernel, bias)
+err_one = h_one @ w_out + b_out - y_te[:1]  # ∂(½ err²)/∂ŷ
+d_h = np.zeros_like(hs_one)
+d_h[:, -1] = err_one @ w_out.T  # the loss sees only h_T
+gx = numpy_rnn.lstm_backward(x_one64, kernel, recurrent_kernel, bias, d_h)["x"][0]
+print(f"marked step: {int(np.argmax(x_one64[0, :, 1])) + 1};  step with the largest ‖∂loss/∂x_t‖: {int(np.argmax(np.linalg.norm(gx, axis=1))) + 1}")
+
+# %% [markdown]
+# The loss of the trained LSTM is most sensitive to the input at the marked step (both printed): the
+# backward pass finds the one input the network stored, many steps before the loss was computed.
+
+# %%
+helpers.record_results(
     "04_lstm_gates",
-    data_sizes={"train": n_train, "val": n_val, "test": n_test},
+    data_sizes={"train": n_train, "val": n_val, "test": n_test, "first_sign_train": n_s["train"], "first_sign_test": n_s["test"]},
     headline={"test_mse_lstm": test_mse[f"LSTM({H})"], "test_mse_simplernn": test_mse[f"SimpleRNN({H})"],
-              "test_mse_baseline": baseline_mse},
+              "test_mse_baseline": baseline_mse,
+              "first_sign_acc_lstm_forget_bias_3": helpers.stats.seed_summary(acc["LSTM, forget bias 3"]),
+              "first_sign_acc_lstm_forget_bias_1": helpers.stats.seed_summary(acc["LSTM, forget bias 1"])},
+    first_sign_acc_simplernn=helpers.stats.seed_summary(acc["SimpleRNN"]),
+    first_sign_baseline=sign_baseline.as_dict(),
     numpy_vs_keras_max_abs_diff=float(max_diff),
+    gru_numpy_vs_keras_max_abs_diff=gru_diff,
+    lstm_backward_rel_error_finite_differences=float(max(lstm_rel_fd.values())),
+    lstm_backward_rel_error_tape=float(max(lstm_rel_tf.values())),
+    jacobian_norms_at_lag={name: {str(k): float(v[k]) for k in LAGS} for name, v in jac.items()},
     memory_unit=mem,
-    memory_unit_mean_forget_after_marker=float(profile["mean f after marker"][mem]),
-    memory_unit_corr_cT_target=float(profile["corr(c_T, target)"][mem]),
-    cell_path_full_lag=float(lstm_path[0]),
-    simplernn_path_full_lag=float(rnn_path[0]),
 )
 
 # %% [markdown]
 # ## Further reading
 #
-# - Hochreiter & Schmidhuber (1997), *Long short-term memory*, Neural Computation 9(8) — the cell and
-#   the constant error carousel.
+# - Hochreiter & Schmidhuber (1997), *Long short-term memory*, Neural Computation 9(8) — the cell, the
+#   constant error carousel and the input/output weight conflicts.
 # - Gers, Schmidhuber & Cummins (2000), *Learning to forget: continual prediction with LSTM*, Neural
-#   Computation 12(10) — the forget gate.
-# - Greff et al. (2017), *LSTM: a search space odyssey*, IEEE TNNLS 28(10) — which parts of the cell matter.
+#   Computation 12(10) — the forget gate; Gers & Schmidhuber (2000), *Recurrent nets that time and
+#   count*, IJCNN — peephole connections.
+# - Greff, Srivastava, Koutník, Steunebrink & Schmidhuber (2017), *LSTM: a search space odyssey*,
+#   IEEE TNNLS 28(10) — eight variants compared; which parts of the cell matter.
 # - Cho et al. (2014), *Learning phrase representations using RNN encoder–decoder for statistical
 #   machine translation*, EMNLP — the GRU.
 # - Chung et al. (2014), *Empirical evaluation of gated recurrent neural networks on sequence modeling*,
