@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import re
@@ -32,6 +33,7 @@ def _assert_no_solution(nb, name: str) -> None:
         assert "solution" not in _tags(cell), f"{name}: a cell tagged solution survived"
         assert not re.search(r"^#{1,6}\s+Solutions?\b", cell.source, re.M | re.I), f"{name}: a Solutions heading survived"
         if cell.cell_type == "code":
+            assert "record_results(" not in cell.source, f"{name}: the results cell survived"
             assert not re.match(r"\s*# Exercise \d", cell.source), f"{name}: an exercise's solution code survived"
             assert cell.outputs == [] and cell.execution_count is None, f"{name}: outputs not cleared"
 
@@ -42,17 +44,21 @@ def test_handout_of_a_small_notebook(tmp_path: Path):
     nb = new_notebook(cells=[
         new_markdown_cell("# 05 · Demo"), done,
         new_markdown_cell("## Exercises\n\n1. Print 2.\n\n## Solutions"),
-        new_code_cell("# Exercise 1\nprint(2)"),
+        new_code_cell("# Exercise 1\nanswer = 2\nprint(answer)"),
         new_code_cell("print('tagged by hand')", metadata={"tags": ["solution"]}),
         new_markdown_cell("Printing 2 is easy."),
+        new_code_cell('_ = helpers.record_results("05_demo", x=1)'),
         new_markdown_cell("## Further reading"),
+        new_code_cell("print(f'exercise 1 gave {answer}')"),  # needs a solution's variable: goes too
+        new_code_cell("print('the end')"),
     ])
     nbformat.write(nb, tmp_path / "05_demo.ipynb")
     summary = _tool().build(tmp_path / "out", [tmp_path / "05_demo.ipynb"])
     out = nbformat.read(tmp_path / "out" / "notebooks" / "05_demo.ipynb", as_version=4)
-    assert [c.source for c in out.cells] == ["# 05 · Demo", "print(1)", "## Exercises\n\n1. Print 2.", "## Further reading"]
+    assert [c.source for c in out.cells] == ["# 05 · Demo", "print(1)", "## Exercises\n\n1. Print 2.", "## Further reading",
+                                            "print('the end')"]
     _assert_no_solution(out, "05_demo")
-    assert summary == [("05_demo", 4, 4)]
+    assert summary == [("05_demo", 5, 5)]
     assert (tmp_path / "out" / "images").is_dir() and (tmp_path / "out" / "lstm-course-handouts.zip").is_file()
 
 
@@ -75,7 +81,12 @@ def test_course_handout_has_no_solution_and_keeps_the_exercises(path: Path, hand
     # after its Solutions section)
     sources = [c.source for c in original.cells]
     assert all(any(c.source in src for src in sources) for c in out.cells)
-    assert len(out.cells) + len(_tool().solution_cells(original)) >= len(original.cells)
+    # only solutions and the cells that need them go: every cell before the exercises is kept
+    split = copy.deepcopy(original)
+    _tool()._chrome().tag_solutions(split)  # the notebook as the handout tool sees it (mixed cells split)
+    first = min((i for i, c in enumerate(split.cells) if "solution" in _tags(c)), default=len(split.cells))
+    before = [c.source for c in split.cells[:first] if "record_results(" not in c.source]
+    assert [c.source for c in out.cells[:len(before)]] == before
 
 
 SLOW = os.environ.get("COURSE_SLOW_TESTS") == "1"

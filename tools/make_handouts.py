@@ -2,8 +2,10 @@
 
 nbconvert's TagRemovePreprocessor removes every cell tagged `solution` (tools/notebook_chrome.py
 puts the tag on each cell of a "Solutions" section, and the same rule is applied here in memory,
-so a notebook that has not been tagged yet still loses its solutions); ClearOutputPreprocessor
-clears outputs and execution counts. Exercises stay. The output folder mirrors the repository:
+so a notebook that has not been tagged yet still loses its solutions); the cell that calls
+`helpers.record_results` goes too (it may read the solutions' variables, and a student's run must
+not rewrite the course's results/*.json); ClearOutputPreprocessor clears outputs and execution
+counts. Exercises stay. The output folder mirrors the repository:
 
     _handouts/notebooks/NN_topic.ipynb   one per course notebook
     _handouts/images/                    the figures the notebooks link to (../images/...)
@@ -16,6 +18,7 @@ clears outputs and execution counts. Exercises stay. The output folder mirrors t
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import importlib.util
 import shutil
@@ -32,6 +35,7 @@ from nbconvert.preprocessors import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION_TAG = "solution"
+RESULTS_TAG = "record-results"  # given here, in memory, to the cell that calls helpers.record_results
 
 README = """# LSTM course: student handouts
 
@@ -54,12 +58,55 @@ def _chrome():
     return module
 
 
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell defines, names it reads), from its Python syntax tree; empty if it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics and the like: treat as defining and reading nothing
+        return set(), set()
+    stored, loaded = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (stored if isinstance(node.ctx, (ast.Store, ast.Del)) else loaded).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stored.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            stored |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return stored, loaded
+
+
+def needs_solutions(nb: nbformat.NotebookNode) -> list:
+    """Code cells outside the solutions that read a name only the solution cells define (they
+    would fail in the handout). Cells removed this way count as solutions for the cells after them."""
+    def removed(cell) -> bool:
+        return bool({SOLUTION_TAG, RESULTS_TAG} & set(cell.get("metadata", {}).get("tags", [])))
+
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    kept_names = set().union(*[_names(c.source)[0] for c in code if not removed(c)] or [set()])
+    only_in_solutions = set().union(*[_names(c.source)[0] for c in code if removed(c)] or [set()]) - kept_names
+    found = []
+    for cell in code:
+        if removed(cell):
+            continue
+        stored, loaded = _names(cell.source)
+        if loaded & only_in_solutions:
+            found.append(cell)
+            only_in_solutions |= stored - (kept_names - stored)
+    return found
+
+
 def handout(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The notebook without solution cells, outputs and execution counts (a new object)."""
     nb = copy.deepcopy(nb)
     _chrome().tag_solutions(nb)  # same rule as the committed tags; adds nothing where tags exist
+    for cell in nb.cells:  # the course's bookkeeping: a student's run must not rewrite results/*.json
+        if cell.cell_type == "code" and "record_results(" in cell.source:
+            cell.setdefault("metadata", {}).setdefault("tags", []).append(RESULTS_TAG)
+    for cell in needs_solutions(nb):  # e.g. a closing cell that prints an exercise's result
+        cell.setdefault("metadata", {}).setdefault("tags", []).append(RESULTS_TAG)
     resources: dict = {}
-    nb, resources = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, enabled=True).preprocess(nb, resources)
+    nb, resources = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG, RESULTS_TAG}, enabled=True).preprocess(
+        nb, resources)
     nb, resources = ClearOutputPreprocessor(enabled=True).preprocess(nb, resources)
     nb, resources = ClearMetadataPreprocessor(
         enabled=True, preserve_cell_metadata_mask={"tags"}, preserve_nb_metadata_mask={"kernelspec", "language_info"}
@@ -75,7 +122,7 @@ def solution_cells(nb: nbformat.NotebookNode) -> list[int]:
 
 
 def build(out: Path, notebooks: list[Path]) -> list[tuple[str, int, int]]:
-    """Write the handouts; return (name, cells kept, solution cells removed) per notebook."""
+    """Write the handouts; return (name, cells kept, cells removed) per notebook."""
     shutil.rmtree(out, ignore_errors=True)
     (out / "notebooks").mkdir(parents=True)
     shutil.copytree(ROOT / "images", out / "images")
@@ -83,8 +130,8 @@ def build(out: Path, notebooks: list[Path]) -> list[tuple[str, int, int]]:
     summary = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
-        removed = len(solution_cells(nb))
         new = handout(nb)
+        removed = len(nb.cells) - len(new.cells)
         nbformat.write(new, out / "notebooks" / path.name)
         summary.append((path.stem, len(new.cells), removed))
     with tempfile.TemporaryDirectory() as tmp:  # not inside `out` while zipping `out`
@@ -101,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     summary = build(args.out, notebooks)
     for name, kept, removed in summary:
-        print(f"{name:40s} {kept:3d} cells, {removed:2d} solution cells removed")
+        print(f"{name:40s} {kept:3d} cells kept, {removed:2d} removed (solutions and the cells that need them)")
     print(f"Handouts in {args.out}/notebooks/ ({len(notebooks)} notebooks) and {args.out}/lstm-course-handouts.zip.")
     return 0
 
