@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 HOME_SECTIONS = ("The notebooks", "Results")  # README sections shown on the home page
-LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\s]+)\)")
+CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
+LINK = re.compile(r"(?<!!)\[((?:!\[[^\]\n]*\]\([^)\s]*\)|[^\]\n])*)\]\(([^)\s]+)\)")  # text may hold an image
 COLAB_BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
 LOCAL_BADGE = """<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img" aria-label="Open in Colab">
 <rect width="117" height="20" rx="3" fill="#555"/><rect x="34" width="83" height="20" rx="3" fill="#f9ab00"/>
@@ -42,21 +44,25 @@ def _is_relative(target: str) -> bool:
 
 
 def rewrite_links(markdown: str, page_dir: Path, stage: Path) -> str:
-    """Keep links that resolve inside the staged site; unlink the rest (README's CONTRIBUTING.md...)."""
+    """Keep links and images that resolve inside the staged site; unlink the rest (README's
+    CONTRIBUTING.md...); point the Colab badge at a local copy (the site loads nothing from outside)."""
 
-    def fix(match: re.Match[str]) -> str:
-        bang, text, target = match.groups()
-        if bang and target == COLAB_BADGE_IMG:
-            rel = os.path.relpath(stage / "images" / "colab-badge.svg", page_dir)
-            return f"![{text}]({rel})"
-        if not _is_relative(target):
-            return match.group(0)
+    def exists(target: str) -> bool:
         path = target.split("#", 1)[0]
-        if not path or (page_dir / path).resolve().is_file():
-            return match.group(0)
-        return text if not bang else ""
+        return not path or (page_dir / path).resolve().is_file()
 
-    return LINK.sub(fix, markdown)
+    def image(match: re.Match[str]) -> str:
+        alt, target = match.groups()
+        if target == COLAB_BADGE_IMG:
+            return f"![{alt}]({os.path.relpath(stage / 'images' / 'colab-badge.svg', page_dir)})"
+        return match.group(0) if not _is_relative(target) or exists(target) else ""
+
+    def link(match: re.Match[str]) -> str:
+        text, target = match.groups()
+        return match.group(0) if not _is_relative(target) or exists(target) else text
+
+    parts = CODE.split(markdown)  # odd items are code spans and fenced blocks: left as they are
+    return "".join(p if i % 2 else LINK.sub(link, IMAGE.sub(image, p)) for i, p in enumerate(parts))
 
 
 def readme_sections(readme: str) -> tuple[str, dict[str, str]]:
