@@ -91,7 +91,19 @@ def test_oov_rate():
 
 
 def test_multiword_entries_stay_one_token():
+    # Kiwi's dictionary holds "브래드 피트" as one proper noun (NNP) with a space in its form; if a
+    # Kiwi upgrade drops the entry, this test says so instead of passing without testing anything.
     plain = korean.kiwi_morphemes("브래드 피트 영화")[0].split()
     tagged = korean.kiwi_morphemes("브래드 피트 영화", tags=True)[0].split()
-    assert len(plain) == len(tagged)
-    assert all(tok.count("/") >= 1 for tok in tagged)
+    assert plain == ["브래드_피트", "영화"]
+    assert tagged == ["브래드_피트/NNP", "영화/NNG"]
+
+
+def test_spaces_inside_a_morpheme_are_glued_with_underscores():
+    """The gluing itself, on tokens shaped like Kiwi's (independent of Kiwi's dictionary)."""
+    from types import SimpleNamespace as Tok
+
+    tokens = [[Tok(form="갱스 터", tag="NNG"), Tok(form="영화", tag="NNG")], [Tok(form="a b c", tag="SL")]]
+    assert korean._morph_strings(tokens, tags=False) == ["갱스_터 영화", "a_b_c"]
+    assert korean._morph_strings(tokens, tags=True) == ["갱스_터/NNG 영화/NNG", "a_b_c/SL"]
+    assert all(len(s.split()) == len(toks) for s, toks in zip(korean._morph_strings(tokens, False), tokens))
