@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         args.output_dir.mkdir(parents=True, exist_ok=True)
     log_dir = Path(tempfile.mkdtemp(prefix="course-run-"))
     profile = os.environ.get("COURSE_PROFILE", "full")
-    print(f"Running {len(notebooks)} notebooks, profile {profile}"
+    print(f"Running {len(notebooks)} notebook{'s' if len(notebooks) != 1 else ''}, profile {profile}"
           + (f", executed copies to {args.output_dir}" if args.output_dir else ", in place") + ".")
     width = max(len(p.stem) for p in notebooks)
     failed: list[str] = []
