@@ -1,9 +1,13 @@
-"""Shared fixtures: an isolated data directory, profile control and a local HTTP server."""
+"""Shared fixtures: an isolated data directory, profile control, no network, a local HTTP server."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
+import io
+import socket
+import tarfile
 import threading
 from pathlib import Path
 
@@ -22,6 +26,22 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data._noticed.clear()
     data._served.clear()  # what the loaders served is per process: start every test clean
     return tmp_path
+
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_connect = socket.socket.connect
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch the network: a connection to anything but this machine fails loudly."""
+
+    def connect(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOOPBACK:
+            raise OSError(f"tests must not touch the network (tried to connect to {address!r})")
+        _connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -57,3 +77,37 @@ def http_dir(tmp_path: Path):
     yield folder, f"http://127.0.0.1:{server.server_address[1]}", truncate
     server.shutdown()
     server.server_close()
+
+
+def _tar_gz(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
+
+@pytest.fixture
+def fake_registry(http_dir, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Every registry file replaced by a tiny one served on 127.0.0.1 (online, 3 IMDB reviews per folder)."""
+    folder, base, _ = http_dir
+    payloads = {
+        "nsmc_train": "id\tdocument\tlabel\n1\t재밌다\t1\n2\t별로\t0\n3\t최고\t1\n".encode(),
+        "nsmc_test": "id\tdocument\tlabel\n4\t좋아요\t1\n5\t지루\t0\n".encode(),
+        "imdb_archive": _tar_gz({
+            f"aclImdb/{split}/{label}/{i}_{rating}.txt": f"{split} {label} review {i}".encode()
+            for split in ("train", "test")
+            for label, rating in (("pos", 8), ("neg", 3))
+            for i in range(3)
+        }),
+    }
+    assert set(payloads) == set(data.REGISTRY), "fake_registry must fake every registry file"
+    for key, payload in payloads.items():
+        (folder / key).write_bytes(payload)
+        spec = data.RemoteFile(f"{base}/{key}", data.REGISTRY[key].path, hashlib.sha256(payload).hexdigest(), len(payload))
+        monkeypatch.setitem(data.REGISTRY, key, spec)
+    monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    return payloads

@@ -105,6 +105,58 @@ def test_tar_member_escaping_target_is_refused(tmp_path):
     assert not list(tmp_path.rglob("escaped.txt"))
 
 
+def _tar_with_link(kind: bytes, name: str, target: str) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        ok = tarfile.TarInfo("aclImdb/README")
+        ok.size = 2
+        tar.addfile(ok, io.BytesIO(b"ok"))
+        link = tarfile.TarInfo(name)
+        link.type, link.linkname = kind, target
+        tar.addfile(link)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", [tarfile.SYMTYPE, tarfile.LNKTYPE], ids=["symlink", "hardlink"])
+@pytest.mark.parametrize("target", ["aclImdb/README", "/etc/passwd"], ids=["inside", "outside"])
+def test_tar_links_are_refused_and_nothing_is_extracted(tmp_path, kind, target):
+    archive = tmp_path / "links.tar.gz"
+    archive.write_bytes(_tar_with_link(kind, "aclImdb/train/pos/0_9.txt", target))
+    with pytest.raises(DataError, match=r"Refusing to extract link 'aclImdb/train/pos/0_9.txt' from links\.tar\.gz"):
+        data.safe_extract(archive, tmp_path / "out")
+    assert list((tmp_path / "out").rglob("*")) == []  # checked before anything is written
+
+
+def test_safe_extract_takes_only_members_matching_the_pattern(tmp_path):
+    archive = tmp_path / "a.tar.gz"
+    archive.write_bytes(_tar_bytes({
+        "aclImdb/README": b"r",
+        "aclImdb/train/pos/1_9.txt": b"p",
+        "aclImdb/train/unsup/2_0.txt": b"u",
+        "aclImdb/train/pos/notes.txt": b"n",
+        "other/1_9.txt": b"o",
+    }))
+    data.safe_extract(archive, tmp_path / "out", r"^aclImdb/(README|(train|test)/(pos|neg)/\d+_\d+\.txt)$")
+    got = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert got == ["aclImdb/README", "aclImdb/train/pos/1_9.txt"]
+    assert (tmp_path / "out" / "aclImdb" / "train" / "pos" / "1_9.txt").read_bytes() == b"p"
+
+
+def test_safe_extract_without_pattern_takes_every_member(tmp_path):
+    archive = tmp_path / "a.tar.gz"
+    archive.write_bytes(_tar_bytes({"x/a.txt": b"a", "y.txt": b"y"}))
+    data.safe_extract(archive, tmp_path / "out")
+    assert (tmp_path / "out" / "x" / "a.txt").read_bytes() == b"a" and (tmp_path / "out" / "y.txt").read_bytes() == b"y"
+
+
+def test_absolute_tar_member_is_refused(tmp_path):
+    archive = tmp_path / "abs.tar.gz"
+    archive.write_bytes(_tar_bytes({str(tmp_path / "abs-escaped.txt"): b"boom"}))
+    with pytest.raises(DataError, match="escapes"):
+        data.safe_extract(archive, tmp_path / "out")
+    assert not (tmp_path / "abs-escaped.txt").exists()
+
+
 def _fake_imdb_members() -> dict[str, bytes]:
     members = {}
     for split in ("train", "test"):
@@ -188,8 +240,81 @@ def test_time_series_are_shipped():
 
 def test_dataset_status_table():
     status = helpers.dataset_status()
-    assert list(status["dataset"])[:2] == ["IMDB", "NSMC"]
-    assert list(status["this profile uses"])[:2] == ["sample", "sample"]
+    assert status.to_dict("records") == [
+        {"dataset": "IMDB", "on disk": "sample (full data not downloaded)", "this profile uses": "sample"},
+        {"dataset": "NSMC", "on disk": "sample (full data not downloaded)", "this profile uses": "sample"},
+        {"dataset": "airline passengers", "on disk": "full (shipped)", "this profile uses": "full"},
+        {"dataset": "sunspots, CO2", "on disk": "full (shipped)", "this profile uses": "full"},
+    ]
+
+
+def test_dataset_status_in_full_profile_before_and_after_download(fake_registry, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    before = helpers.dataset_status().set_index("dataset")["this profile uses"].to_dict()
+    assert before == {
+        "IMDB": "full, downloaded on first use (sample if offline)",
+        "NSMC": "full, downloaded on first use (sample if offline)",
+        "airline passengers": "full",
+        "sunspots, CO2": "full",
+    }
+    data.download_all()
+    after = helpers.dataset_status().set_index("dataset")
+    assert list(after["on disk"]) == ["full", "full", "full (shipped)", "full (shipped)"]
+    assert set(after["this profile uses"]) == {"full"}
+
+
+def test_dataset_status_names_a_foreign_file_and_says_to_fix_it(monkeypatch, isolated):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    path = isolated / "data" / data.REGISTRY["nsmc_test"].path
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"my own notes")
+    row = helpers.dataset_status().set_index("dataset").loc["NSMC"]
+    assert row["on disk"].startswith("not usable: ratings_test.txt: size 12 bytes")
+    assert row["this profile uses"] == "nothing: fix the file first (see `on disk`)"
+    assert path.read_bytes() == b"my own notes"
+
+
+# ------------------------------------------------------------------ download_all
+
+
+def test_download_all_fetches_and_verifies_every_registry_file(fake_registry, isolated, capsys):
+    data.download_all()
+    out = capsys.readouterr().out.splitlines()
+    base = isolated / "data"
+    assert out == [
+        f"nsmc_train: {base / 'nsmc' / 'ratings_train.txt'}",
+        f"nsmc_test: {base / 'nsmc' / 'ratings_test.txt'}",
+        f"IMDB: {base / 'imdb' / 'aclImdb'}",
+    ]
+    for key in ("nsmc_train", "nsmc_test", "imdb_archive"):
+        assert (base / data.REGISTRY[key].path).read_bytes() == fake_registry[key]
+    reviews = sorted(p.relative_to(base / "imdb" / "aclImdb").as_posix() for p in (base / "imdb" / "aclImdb").rglob("*.txt"))
+    assert len(reviews) == 12 and reviews[0] == "test/neg/0_3.txt"
+
+
+def test_download_all_twice_uses_the_verified_cache(fake_registry, http_dir, isolated, capsys):
+    data.download_all()
+    folder, _, _ = http_dir
+    for path in folder.iterdir():
+        path.unlink()  # the second run must not need the server
+    data.download_all()
+    assert capsys.readouterr().out.count("nsmc_train: ") == 2
+
+
+def test_download_all_stops_at_the_first_bad_file_and_keeps_none_of_it(fake_registry, http_dir, isolated):
+    folder, _, _ = http_dir
+    (folder / "nsmc_test").write_bytes(b"?" * len(fake_registry["nsmc_test"]))
+    with pytest.raises(ChecksumError, match="Nothing was kept"):
+        data.download_all()
+    assert (isolated / "data" / "nsmc" / "ratings_train.txt").exists()  # the good file before it stays
+    assert not (isolated / "data" / "nsmc" / "ratings_test.txt").exists()
+
+
+def test_tests_cannot_reach_the_network():
+    import socket
+
+    with pytest.raises(OSError, match="must not touch the network"):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: refused before any packet
 
 
 FULL = os.environ.get("COURSE_FULL_DATA_DIR")
