@@ -16,9 +16,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # keras loads lazily, inside the functions that need it
+    import keras
 
 SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
 SHAKESPEARE_CHARS = 1_115_394
@@ -260,7 +263,7 @@ class KneserNeyLM:
         """P(last column | up to order-1 previous columns) for rows of `windows` (n, order)."""
         p = np.full(len(windows), 1.0 / self.V)
         for m in range(1, order + 1):  # m-gram level: context of m-1 symbols
-            t = self._tables[("raw" if m == order else "cont", m)]
+            t: dict[str, Any] = self._tables[("raw" if m == order else "cont", m)]
             gram = np.zeros(len(windows), dtype=np.int64)
             for j in range(order - m, order):
                 gram = gram * self.V + windows[:, j]
@@ -372,7 +375,7 @@ def build_char_lm(
     cell: str = "lstm",
     stateful: bool = False,
     batch_size: int | None = None,
-):
+) -> keras.Model:
     """Embedding → `layers` × LSTM/GRU(return_sequences=True) [→ Dropout] → Dense(vocab) logits at every step.
 
     With stateful=True the batch size is fixed (`batch_size`) and each layer keeps its final state
@@ -397,14 +400,14 @@ def build_char_lm(
     return keras.Model(inputs, logits, name=f"char_{cell}")
 
 
-def reset_char_lm_states(model) -> None:
+def reset_char_lm_states(model: keras.Model) -> None:
     """Zero the carried state of every stateful recurrent layer of `model`."""
     for layer in model.layers:
         if getattr(layer, "stateful", False):
             layer.reset_state()
 
 
-def _compile(model, config: LMConfig, total_steps: int = 1) -> None:
+def _compile(model: keras.Model, config: LMConfig, total_steps: int = 1) -> None:
     import keras
 
     lr = config.learning_rate
@@ -418,7 +421,9 @@ def _compile(model, config: LMConfig, total_steps: int = 1) -> None:
     )
 
 
-def _twin(model, config: LMConfig, vocab_size: int, *, stateful: bool, batch_size: int | None):
+def _twin(
+    model: keras.Model, config: LMConfig, vocab_size: int, *, stateful: bool, batch_size: int | None
+) -> keras.Model:
     twin = build_char_lm(
         vocab_size,
         units=config.units,
@@ -440,7 +445,7 @@ def _log_softmax_nll(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
 
 
 def char_nll(
-    model, ids: np.ndarray, *, carry_state: bool = True, seq_len: int = 100, streams: int = 8
+    model: keras.Model, ids: np.ndarray, *, carry_state: bool = True, seq_len: int = 100, streams: int = 8
 ) -> np.ndarray:
     """Negative log-likelihood (nats) of ids[1:] under a char LM, each symbol given the text before it.
 
@@ -466,7 +471,7 @@ def char_nll(
     return out.reshape(-1)[:n]
 
 
-def evaluate_bpc(model, ids: np.ndarray, **kwargs: Any) -> float:
+def evaluate_bpc(model: keras.Model, ids: np.ndarray, **kwargs: Any) -> float:
     """Bits per character of `model` on `ids` (see char_nll for the keyword arguments)."""
     return bits_per_char(char_nll(model, ids, **kwargs))
 
@@ -581,6 +586,7 @@ def train_char_lm(
                 break
     model.set_weights(best_weights)
     if config.stateful:  # hand back the stateless twin with the best weights (evaluation, sampling)
+        assert eval_model is not None  # built at the first validation
         eval_model.set_weights(best_weights)
         model = eval_model
     epochs_run = len(history["val_bpc"])
@@ -600,7 +606,7 @@ def train_char_lm(
 
 
 def generate(
-    model,
+    model: keras.Model,
     vocab: CharVocab,
     prime: str,
     n_chars: int = 200,
@@ -639,7 +645,7 @@ def generate(
     return vocab.decode(out)
 
 
-def hidden_states(model, ids: np.ndarray, layer: int = 0, streams: int = 1) -> np.ndarray:
+def hidden_states(model: keras.Model, ids: np.ndarray, layer: int = 0, streams: int = 1) -> np.ndarray:
     """Hidden state h_t of recurrent layer `layer` at every position of ids, state carried: (len(ids), units)."""
     import keras
 
