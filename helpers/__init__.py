@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from typing import Any
 
 # Import helpers before TensorFlow (every setup cell does): these must be set before it loads.
 # TF_CPP_MIN_LOG_LEVEL=2 hides TensorFlow's C++ info lines. TF_ENABLE_ONEDNN_OPTS=0 turns off the
@@ -40,7 +41,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 

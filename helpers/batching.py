@@ -11,9 +11,13 @@ reproducible from one NumPy seed and needs no bucket boundaries.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import tensorflow as tf
+
+if TYPE_CHECKING:
+    import keras
 
 
 def sequence_lengths(X: np.ndarray) -> np.ndarray:
@@ -83,7 +87,7 @@ def bucket_by_length(
     return ds.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(prefetch)
 
 
-def predict_by_length(model, X: np.ndarray, batch_size: int = 128) -> np.ndarray:
+def predict_by_length(model: keras.Model, X: np.ndarray, batch_size: int = 128) -> np.ndarray:
     """model.predict over length-bucketed batches, returned in the original row order (1-D if one output)."""
     X = np.asarray(X)
     order = length_order(X)

@@ -517,7 +517,9 @@ def read_imdb_folder(root: Path, split: str) -> pd.DataFrame:
             path = folder / entry.name
             if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
                 raise _imdb_error(path, "is a link or not a regular file")
-            rating = int(_REVIEW_NAME.match(entry.name).group(2))
+            match = _REVIEW_NAME.match(entry.name)
+            assert match is not None  # _review_entries keeps only <id>_<rating>.txt names
+            rating = int(match.group(2))
             if rating not in _RATINGS[label]:
                 raise _imdb_error(path, f"has rating {rating} in its name, which does not belong in {name}/")
             rows.append((_read_review(path), label))

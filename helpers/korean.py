@@ -12,9 +12,12 @@ import time
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .config import data_dir
+
+if TYPE_CHECKING:  # Kiwi loads on first use (about 2 s)
+    from kiwipiepy import Kiwi
 from .data import FILE_MODE
 
 WORD_BOUNDARY = "▁"  # marks a space in the syllable tokenizer (as in SentencePiece)
@@ -119,7 +122,7 @@ def kiwi_version() -> str:
 
 
 @lru_cache(maxsize=4)
-def get_kiwi(num_workers: int = -1):
+def get_kiwi(num_workers: int = -1) -> Kiwi:
     """A shared Kiwi analyser (loading the model takes ~2 s, so it is built once)."""
     kiwi_version()
     from kiwipiepy import Kiwi

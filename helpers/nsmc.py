@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ import pandas as pd
 from . import korean, subword
 from .config import pick, repo_root
 from .training import Timer
+
+if TYPE_CHECKING:  # keras loads inside the functions that build models
+    import keras
 
 RACE = ("words", "morphemes", "syllables", "subwords")  # the four tokenizers, in the order of the tables
 LABELS = {
@@ -172,7 +175,7 @@ def max_length(train_docs: list[str]) -> int:
     return max(1, int(np.percentile([len(d.split()) for d in train_docs], LENGTH_QUANTILE)))
 
 
-def make_vectorizer(train_docs: list[str], maxlen: int):
+def make_vectorizer(train_docs: list[str], maxlen: int) -> keras.layers.TextVectorization:
     """A whitespace TextVectorization layer (at most MAX_TOKENS tokens) fitted on training documents only."""
     import keras
     import tensorflow as tf
@@ -183,7 +186,7 @@ def make_vectorizer(train_docs: list[str], maxlen: int):
     return vec
 
 
-def make_lstm(vocab_size: int, embed_dim: int = EMBED_DIM, units: int = UNITS):
+def make_lstm(vocab_size: int, embed_dim: int = EMBED_DIM, units: int = UNITS) -> keras.Model:
     """Embedding (0 = padding, masked) -> LSTM -> sigmoid; Adam with gradient clipping, compiled."""
     import keras
 

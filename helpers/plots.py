@@ -6,6 +6,8 @@ from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 
 def use_korean_font() -> str:
@@ -16,7 +18,9 @@ def use_korean_font() -> str:
     return plt.rcParams["font.family"][0]
 
 
-def plot_history(history: Any, metric: str | None = None, title: str = "", baseline: float | None = None):
+def plot_history(
+    history: Any, metric: str | None = None, title: str = "", baseline: float | None = None
+) -> Figure:
     """Plot loss (and a metric) for train vs validation from a Keras History or its dict."""
     hist = getattr(history, "history", history)
     names = ["loss"] + ([metric] if metric else [])
@@ -61,15 +65,15 @@ def _class_ids(values: Any, name: str, k: int) -> np.ndarray:
 
 
 def plot_confusion_matrix(
-    y_true: Sequence[int], y_pred: Sequence[int], labels: Sequence[str] = ("negative", "positive"), title: str = ""
-):
+    y_true: ArrayLike, y_pred: ArrayLike, labels: Sequence[str] = ("negative", "positive"), title: str = ""
+) -> Figure:
     """Confusion matrix with counts and row percentages (class ids 0..k-1; Keras (n, 1) outputs accepted)."""
     k = len(labels)
-    y_true, y_pred = _class_ids(y_true, "y_true", k), _class_ids(y_pred, "y_pred", k)
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true has {len(y_true):,} labels but y_pred has {len(y_pred):,}; pass one prediction per example.")
+    true_ids, pred_ids = _class_ids(y_true, "y_true", k), _class_ids(y_pred, "y_pred", k)
+    if len(true_ids) != len(pred_ids):
+        raise ValueError(f"y_true has {len(true_ids):,} labels but y_pred has {len(pred_ids):,}; pass one prediction per example.")
     cm = np.zeros((k, k), dtype=int)
-    np.add.at(cm, (y_true, y_pred), 1)
+    np.add.at(cm, (true_ids, pred_ids), 1)
     share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
     fig, ax = plt.subplots(figsize=(4.2, 3.6))
     ax.imshow(share, cmap="Blues", vmin=0, vmax=1)

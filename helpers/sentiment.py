@@ -47,12 +47,12 @@ STUDY_SEEDS = (43, 44)  # the notebook trains seed 42 itself; the study adds the
 class MaskedGlobalMaxPool(keras.layers.Layer):
     """Maximum over time of each feature, ignoring masked (padded) steps."""
 
-    def call(self, x, mask=None):
+    def call(self, x: Any, mask: Any = None) -> Any:
         if mask is not None:
             x = keras.ops.where(keras.ops.expand_dims(mask, -1), x, -1e9)
         return keras.ops.max(x, axis=1)
 
-    def compute_mask(self, x, mask=None):
+    def compute_mask(self, x: Any, mask: Any = None) -> None:
         return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 MARKER, VALUE = 0, 1  # feature order in X[..., :]: the 0/1 marker first, then the U(0, 1) value
@@ -35,7 +37,8 @@ def _marked_sequences(
 
 
 def _marked_task(
-    n: int, length: int, seed: int | None, first_half: bool, return_positions: bool, combine
+    n: int, length: int, seed: int | None, first_half: bool, return_positions: bool,
+    combine: Callable[..., np.ndarray],
 ) -> tuple[np.ndarray, ...]:
     """Shared body of the tasks: y = combine(the 2 marked values) along axis 1, in float64 then float32."""
     X, pos = _marked_sequences(n, length, seed, first_half)

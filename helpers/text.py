@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # matplotlib loads only when a plot is drawn
+    from matplotlib.figure import Figure
 
 MAX_CHARS = 20_000  # longer inputs are cut (the model only reads its first tokens anyway)
 
@@ -71,7 +74,7 @@ def prefix_sentiment(
     return pd.DataFrame({"word": words, "p_positive": predict_proba(model, prefixes(words, join), preprocess)})
 
 
-def plot_prefix_sentiment(table: pd.DataFrame, title: str = ""):
+def plot_prefix_sentiment(table: pd.DataFrame, title: str = "") -> Figure:
     """Line plot of P(positive) as the sentence is read word by word."""
     import matplotlib.pyplot as plt
 
