@@ -2,7 +2,7 @@
 
 Each test fails on its own (`test_imports_only_in_setup_cell[06_imdb_sentiment]`), so the first
 broken rule never hides the others, and each message names the cell and says what to change.
-The rules (CONTRIBUTING.md explains them):
+The rules:
 
 - the first code cell is the setup cell: `import helpers` first, `SEED = helpers.setup(seed=42)`;
 - imports only in the setup cell; no seeding, `os.environ` or logger calls in cells;
