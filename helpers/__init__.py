@@ -17,9 +17,9 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # the course shows no widget progress bars, so the warning is noise.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
-from . import stats  # noqa: E402
-from .config import data_dir, get_profile, is_smoke, pick, set_seed, setup  # noqa: E402
-from .data import (  # noqa: E402
+from . import stats
+from .config import data_dir, get_profile, is_smoke, pick, set_seed, setup
+from .data import (
     dataset_status,
     load_airline,
     load_co2,
@@ -27,9 +27,9 @@ from .data import (  # noqa: E402
     load_nsmc,
     load_sunspots,
 )
-from .language_model import load_shakespeare  # noqa: E402
-from .plots import plot_confusion_matrix, plot_history, use_korean_font  # noqa: E402
-from .results import record_results  # noqa: E402
+from .language_model import load_shakespeare
+from .plots import plot_confusion_matrix, plot_history, use_korean_font
+from .results import record_results
 
 # Loaded on first use, so that `import helpers` stays light and never imports TensorFlow itself.
 _LAZY = {
@@ -47,6 +47,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
 
 __all__ = [
     "Run",

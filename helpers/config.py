@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from pathlib import Path
@@ -43,7 +44,7 @@ def set_seed(seed: int = DEFAULT_SEED) -> int:
     PYTHONHASHSEED is not touched: it only matters when a Python process starts.
     """
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002  (libraries that still draw from NumPy's global RNG)
     try:
         import keras
 
@@ -116,11 +117,12 @@ def data_dir() -> Path:
     path = Path(env).expanduser() if env else repo_root() / "data"
     if path.exists() and not path.is_dir():
         where = f"COURSE_DATA_DIR={env}" if env else "data/ in the repository"
-        raise NotADirectoryError(f"{where} is a file, not a folder: point COURSE_DATA_DIR to a folder.")
-    try:
+        raise NotADirectoryError(
+            f"{where} is a file, not a folder: point COURSE_DATA_DIR to a folder."
+        )
+    # read-only: reading still works, and whatever must write says what to fix
+    with contextlib.suppress(OSError):
         path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass  # read-only: reading still works, and whatever must write says what to fix
     return path
 
 

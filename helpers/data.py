@@ -13,18 +13,20 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pandas as pd
 
 from .config import data_dir, is_smoke
 
 SPLITS = ("train", "test")
-IMDB_MIN_FILES_PER_FOLDER = 12_490  # official: 12,500 per train/test x pos/neg; allow a handful missing
+IMDB_MIN_FILES_PER_FOLDER = (
+    12_490  # official: 12,500 per train/test x pos/neg; allow a handful missing
+)
 
 
 class DataError(RuntimeError):
@@ -82,7 +84,9 @@ os.umask(_UMASK)
 FILE_MODE = 0o666 & ~_UMASK  # what open() would give a new file; mkstemp alone gives 0o600
 
 _noticed: set[str] = set()
-_served: dict[str, set[str]] = {}  # dataset -> {"full", "sample"}: what the loaders handed out in this process
+_served: dict[
+    str, set[str]
+] = {}  # dataset -> {"full", "sample"}: what the loaders handed out in this process
 _REVIEW_NAME = re.compile(r"^(\d+)_(\d+)\.txt$")  # aclImdb/<split>/<pos|neg>/<id>_<rating>.txt
 _RATINGS = {1: range(7, 11), 0: range(1, 5)}  # the official split: pos 7-10 stars, neg 1-4
 
@@ -157,7 +161,9 @@ def _marker(path: Path) -> Path:
 def _mark_downloaded(path: Path) -> None:
     """Remember that the course wrote this file itself (so it may replace it later)."""
     st = path.stat()
-    _marker(path).write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino}))
+    _marker(path).write_text(
+        json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino})
+    )
 
 
 def _course_downloaded(path: Path) -> bool:
@@ -165,7 +171,10 @@ def _course_downloaded(path: Path) -> bool:
     try:
         mark = json.loads(_marker(path).read_text())
         st = path.stat()
-        return not path.is_symlink() and (mark["mtime_ns"], mark["inode"]) == (st.st_mtime_ns, st.st_ino)
+        return not path.is_symlink() and (mark["mtime_ns"], mark["inode"]) == (
+            st.st_mtime_ns,
+            st.st_ino,
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
@@ -199,7 +208,9 @@ def verify_file(path: Path, sha256: str, size: int | None = None) -> None:
         raise ChecksumError(f"{path.name}: sha256 {actual}, expected {sha256}.")
 
 
-def download(url: str, dest: Path, sha256: str, size: int | None = None, timeout: float = 30.0) -> Path:
+def download(
+    url: str, dest: Path, sha256: str, size: int | None = None, timeout: float = 30.0
+) -> Path:
     """Download url to dest atomically: a temporary file is renamed only once its sha256 matches."""
     from tqdm.auto import tqdm
 
@@ -255,8 +266,10 @@ def _foreign_file_error(path: Path, problem: str) -> ChecksumError:
     try:
         with open(path, "rb") as fh:
             if b"\r\n" in fh.read(1 << 16):
-                hint = (" It has Windows line endings (CRLF), which a git clone with core.autocrlf=true "
-                        "or a copy through Windows produces.")
+                hint = (
+                    " It has Windows line endings (CRLF), which a git clone with core.autocrlf=true "
+                    "or a copy through Windows produces."
+                )
     except OSError:
         pass
     return ChecksumError(
@@ -297,13 +310,22 @@ def fetch(key: str) -> Path:
         if _usable(path, spec):  # another process fetched it while this one waited
             return path
         if path.exists():
-            print(f"NOTE: {path.name} (downloaded earlier by the course) is damaged; downloading it again.")
+            print(
+                f"NOTE: {path.name} (downloaded earlier by the course) is damaged; downloading it again."
+            )
         try:
             _remove_stale_parts(path)
             download(spec.url, path, spec.sha256, spec.size)
             _mark_downloaded(path)
-        except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as err:
-            raise DatasetUnavailable(f"could not download {spec.url} ({err!r}); nothing was kept") from None
+        except (
+            urllib.error.URLError,
+            http.client.HTTPException,
+            TimeoutError,
+            ConnectionError,
+        ) as err:
+            raise DatasetUnavailable(
+                f"could not download {spec.url} ({err!r}); nothing was kept"
+            ) from None
         except PermissionError as err:
             raise _unwritable(path.parent, err) from None
     return path
@@ -344,7 +366,9 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _load_text_dataset(dataset: str, split: str, read_full: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+def _load_text_dataset(
+    dataset: str, split: str, read_full: Callable[[str], pd.DataFrame]
+) -> pd.DataFrame:
     """Full data if allowed and available, else the bundled sample with a notice; remembers which it served."""
     _check_split(split)
     if is_smoke():
@@ -433,7 +457,9 @@ def safe_extract(archive: Path, target: Path, members_pattern: str | None = None
                 raise DataError(f"Refusing to extract link {member.name!r} from {archive.name}.")
             if pattern is None or pattern.match(member.name):
                 members.append(member)
-        if hasattr(tarfile, "data_filter"):  # Python >= 3.10.12 / 3.11.4: also strips odd modes and owners
+        if hasattr(
+            tarfile, "data_filter"
+        ):  # Python >= 3.10.12 / 3.11.4: also strips odd modes and owners
             tar.extractall(root, members=members, filter="data")
         else:  # older patch releases: the checks above already refuse links and escaping members
             tar.extractall(root, members=members)
@@ -462,15 +488,19 @@ def imdb_dir() -> Path:
         except OSError as err:
             raise _unwritable(base, err) from None
         try:
-            safe_extract(archive, tmp, r"^aclImdb/(README|imdb\.vocab|(train|test)/(pos|neg)/\d+_\d+\.txt)$")
+            safe_extract(
+                archive, tmp, r"^aclImdb/(README|imdb\.vocab|(train|test)/(pos|neg)/\d+_\d+\.txt)$"
+            )
             if not _imdb_folder_ok(tmp / "aclImdb"):
                 raise DataError(f"{archive} does not hold the expected aclImdb train/test folders.")
             if folder.exists() or folder.is_symlink():  # incomplete: move it aside, never delete it
                 aside = base / f"aclImdb.incomplete-{time.strftime('%Y%m%d-%H%M%S')}"
                 os.replace(folder, aside)
-                print(f"NOTE: {folder} was incomplete, so it was moved to {aside.name}/ (nothing in it was "
-                      "deleted) and a fresh copy was extracted from the verified archive. Delete the old "
-                      "folder once you have kept what you need from it.")
+                print(
+                    f"NOTE: {folder} was incomplete, so it was moved to {aside.name}/ (nothing in it was "
+                    "deleted) and a fresh copy was extracted from the verified archive. Delete the old "
+                    "folder once you have kept what you need from it."
+                )
             os.replace(tmp / "aclImdb", folder)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -511,8 +541,10 @@ def read_imdb_folder(root: Path, split: str) -> pd.DataFrame:
             raise _imdb_error(folder, f"points outside {root}")
         reviews, junk = _review_entries(folder)
         if junk:
-            print(f"NOTE: ignored {len(junk)} file(s) in {split}/{name}/ not named <id>_<rating>.txt "
-                  f"(not reviews of the dataset), e.g. {junk[0]}.")
+            print(
+                f"NOTE: ignored {len(junk)} file(s) in {split}/{name}/ not named <id>_<rating>.txt "
+                f"(not reviews of the dataset), e.g. {junk[0]}."
+            )
         for entry in reviews:
             path = folder / entry.name
             if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
@@ -521,7 +553,9 @@ def read_imdb_folder(root: Path, split: str) -> pd.DataFrame:
             assert match is not None  # _review_entries keeps only <id>_<rating>.txt names
             rating = int(match.group(2))
             if rating not in _RATINGS[label]:
-                raise _imdb_error(path, f"has rating {rating} in its name, which does not belong in {name}/")
+                raise _imdb_error(
+                    path, f"has rating {rating} in its name, which does not belong in {name}/"
+                )
             rows.append((_read_review(path), label))
     return _typed(pd.DataFrame(rows, columns=["text", "label"]))
 
@@ -544,7 +578,11 @@ def load_airline() -> pd.Series:
 def load_sunspots() -> pd.Series:
     """Yearly mean sunspot activity, 1700-2008, 309 values."""
     df = pd.read_csv(_sample_path("sunspots_yearly.csv"))
-    return pd.Series(df["SUNACTIVITY"].to_numpy(dtype="float64"), index=df["YEAR"].astype(int).rename("year"), name="sunspots")
+    return pd.Series(
+        df["SUNACTIVITY"].to_numpy(dtype="float64"),
+        index=df["YEAR"].astype(int).rename("year"),
+        name="sunspots",
+    )
 
 
 def load_co2() -> pd.Series:
@@ -571,7 +609,9 @@ def _file_state(path: Path, spec: RemoteFile) -> str:
 
 def _text_dataset_state(base: Path, dataset: str) -> str:
     if dataset == "NSMC":
-        states = [_file_state(base / REGISTRY[k].path, REGISTRY[k]) for k in ("nsmc_train", "nsmc_test")]
+        states = [
+            _file_state(base / REGISTRY[k].path, REGISTRY[k]) for k in ("nsmc_train", "nsmc_test")
+        ]
     else:
         if _imdb_folder_ok(base / "imdb" / "aclImdb"):
             return "full"
@@ -600,9 +640,12 @@ def dataset_status() -> pd.DataFrame:
         df["this profile uses"] = ["sample", "sample", "full", "full"]
     else:
         df["this profile uses"] = [
-            "full" if s.startswith("full")
-            else "nothing: fix the file first (see `on disk`)" if s.startswith("not usable")
-            else "sample" if "unusable" in s
+            "full"
+            if s.startswith("full")
+            else "nothing: fix the file first (see `on disk`)"
+            if s.startswith("not usable")
+            else "sample"
+            if "unusable" in s
             else "full, downloaded on first use (sample if offline)"
             for s in df["on disk"]
         ]
@@ -616,4 +659,3 @@ def download_all() -> None:
             print("IMDB:", imdb_dir())
         else:
             print(f"{key}:", fetch(key))
-

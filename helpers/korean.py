@@ -10,9 +10,10 @@ import re
 import tempfile
 import time
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .config import data_dir
 
@@ -86,7 +87,10 @@ _WORD_OR_MARK = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]+|[^\W_ㄱ-ㅎㅏ-ㅣ]+|(?:[^\w\s]|
 
 
 def whitespace_punct_tokens(text: str) -> list[str]:
-    """Whitespace words with punctuation/symbol runs and bare-jamo runs split off: '최고!!ㅋㅋ' -> ['최고', '!!', 'ㅋㅋ']."""
+    """Whitespace words with punctuation/symbol and bare-jamo runs split off.
+
+    Example: '최고!!ㅋㅋ' -> ['최고', '!!', 'ㅋㅋ'].
+    """
     if not isinstance(text, str):
         raise TypeError(f"whitespace_punct_tokens expects a str, got {type(text).__name__}.")
     return _WORD_OR_MARK.findall(unicodedata.normalize("NFC", text))
@@ -117,7 +121,9 @@ def kiwi_version() -> str:
     try:
         import kiwipiepy
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("kiwipiepy is not installed: `pip install kiwipiepy` (its model ships as a package).") from err
+        raise ImportError(
+            "kiwipiepy is not installed: `pip install kiwipiepy` (its model ships as a package)."
+        ) from err
     return kiwipiepy.__version__
 
 
@@ -137,7 +143,9 @@ def _settings(z_coda: bool, compatible_jamo: bool, tags: bool) -> dict[str, Any]
 def _morph_strings(token_lists: Iterable[Any], tags: bool) -> list[str]:
     # A few multi-word dictionary entries contain spaces ("갱스 터"): glue them with "_".
     if tags:
-        return [" ".join(f"{t.form.replace(' ', '_')}/{t.tag}" for t in toks) for toks in token_lists]
+        return [
+            " ".join(f"{t.form.replace(' ', '_')}/{t.tag}" for t in toks) for toks in token_lists
+        ]
     return [" ".join(t.form.replace(" ", "_") for t in toks) for toks in token_lists]
 
 
@@ -184,8 +192,12 @@ def texts_sha256(texts: Sequence[str]) -> str:
 
 def cache_key(texts: Sequence[str], **settings: Any) -> str:
     """Cache key from the texts' sha256, the tokenizer settings and the kiwipiepy version."""
-    meta = {"texts": texts_sha256(texts), "settings": _settings(**settings), "kiwipiepy": kiwi_version(),
-            "format": CACHE_FORMAT}
+    meta = {
+        "texts": texts_sha256(texts),
+        "settings": _settings(**settings),
+        "kiwipiepy": kiwi_version(),
+        "format": CACHE_FORMAT,
+    }
     return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:24]
 
 
@@ -215,8 +227,14 @@ def kiwi_morphemes_cached(
         return cached
     t0 = time.perf_counter()
     morphemes = kiwi_morphemes(texts, **settings)
-    info = {"n_texts": len(texts), "seconds": round(time.perf_counter() - t0, 2), "cpus": os.cpu_count(),
-            "kiwipiepy": kiwi_version(), "settings": settings, "key": key}
+    info = {
+        "n_texts": len(texts),
+        "seconds": round(time.perf_counter() - t0, 2),
+        "cpus": os.cpu_count(),
+        "kiwipiepy": kiwi_version(),
+        "settings": settings,
+        "key": key,
+    }
     if path is not None:
         _write_cache(path, {"info": info, "morphemes": morphemes})
     return morphemes, {**info, "hit": False}
@@ -228,7 +246,11 @@ def _read_cache(path: Path, n_texts: int) -> tuple[list[str], dict[str, Any]] | 
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             record = json.load(fh)
         morphemes, info = record["morphemes"], record["info"]
-        if len(morphemes) == n_texts and all(isinstance(m, str) for m in morphemes) and isinstance(info, dict):
+        if (
+            len(morphemes) == n_texts
+            and all(isinstance(m, str) for m in morphemes)
+            and isinstance(info, dict)
+        ):
             return morphemes, {**info, "hit": True}
     except FileNotFoundError:
         return None
@@ -249,8 +271,10 @@ def _write_cache(path: Path, record: dict[str, Any]) -> None:
         os.replace(tmp, path)  # atomic: a concurrent reader sees the old state or the whole file
         tmp = None
     except OSError as err:
-        print(f"NOTE: could not write the Kiwi cache ({err.strerror or err}); the morphemes were computed "
-              "and are returned, but the next run computes them again. Set COURSE_DATA_DIR to a writable folder.")
+        print(
+            f"NOTE: could not write the Kiwi cache ({err.strerror or err}); the morphemes were computed "
+            "and are returned, but the next run computes them again. Set COURSE_DATA_DIR to a writable folder."
+        )
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
@@ -259,7 +283,9 @@ def _write_cache(path: Path, record: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- vocabulary statistics
 
 
-def oov_rate(train_docs: Iterable[str], test_docs: Iterable[str], max_tokens: int | None = None) -> float:
+def oov_rate(
+    train_docs: Iterable[str], test_docs: Iterable[str], max_tokens: int | None = None
+) -> float:
     """Share of test tokens (space-separated) missing from the train vocabulary (its top max_tokens)."""
     from collections import Counter
 

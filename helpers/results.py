@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -32,10 +33,8 @@ def _versions() -> dict[str, str]:
 
     out = {"python": platform.python_version(), "numpy": numpy.__version__}
     for name in ("tensorflow", "keras", "sklearn"):
-        try:
+        with contextlib.suppress(ImportError):
             out[name] = __import__(name).__version__
-        except ImportError:
-            pass
     return out
 
 
@@ -50,7 +49,10 @@ def _check_name(notebook: Any) -> str:
 
 
 def _jsonable(value: Any, where: str = "metrics") -> Any:
-    """Plain JSON types from NumPy scalars/arrays, tuples and dicts; NaN/inf become null; else TypeError naming where."""
+    """Plain JSON types from NumPy scalars/arrays, tuples and dicts; NaN/inf become null.
+
+    Anything else is a TypeError that names where it was found.
+    """
     if isinstance(value, dict):
         return {str(k): _jsonable(v, f"{where}[{k!r}]") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -74,10 +76,14 @@ def _check_sizes(data_sizes: Any) -> dict[str, int]:
         whole = {k: v for k, v in sizes.items() if _is_number(v) and float(v).is_integer()}
         if len(whole) == len(sizes):
             return {k: int(v) for k, v in whole.items()}
-    raise TypeError(f"record_results: data_sizes must map names to whole numbers, got {data_sizes!r:.120}.")
+    raise TypeError(
+        f"record_results: data_sizes must map names to whole numbers, got {data_sizes!r:.120}."
+    )
 
 
-def record_results(notebook: str, *, data_sizes: dict[str, int] | None = None, **metrics: Any) -> None:
+def record_results(
+    notebook: str, *, data_sizes: dict[str, int] | None = None, **metrics: Any
+) -> None:
     """Write results/<notebook>.json with metrics, profile, data sizes, versions and wall time (full profile only)."""
     _check_name(notebook)
     sizes, values = _check_sizes(data_sizes), _jsonable(metrics)
@@ -110,10 +116,14 @@ def record_results(notebook: str, *, data_sizes: dict[str, int] | None = None, *
     try:
         _write_atomic(results_dir() / f"{notebook}.json", text)
     except OSError as err:
-        print(f"Results NOT recorded: cannot write results/{notebook}.json ({err.strerror or err}). "
-              "Set COURSE_RESULTS_DIR to a writable folder to keep them.")
+        print(
+            f"Results NOT recorded: cannot write results/{notebook}.json ({err.strerror or err}). "
+            "Set COURSE_RESULTS_DIR to a writable folder to keep them."
+        )
         return
-    print(f"Recorded {len(metrics)} metrics to results/{notebook}.json (wall time so far {wall:.0f} s).")
+    print(
+        f"Recorded {len(metrics)} metrics to results/{notebook}.json (wall time so far {wall:.0f} s)."
+    )
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -152,7 +162,12 @@ def _fmt(value: Any) -> str:
     """One metric for the table: plain numbers, value [ci95] intervals, mean ± sd (n seeds), or k=v lists."""
     if isinstance(value, dict):
         ci = value.get("ci95")
-        if _is_number(value.get("value")) and isinstance(ci, list) and len(ci) == 2 and all(map(_is_number, ci)):
+        if (
+            _is_number(value.get("value"))
+            and isinstance(ci, list)
+            and len(ci) == 2
+            and all(map(_is_number, ci))
+        ):
             v, lo, hi = _numbers(value["value"], *ci)
             return f"{v} [{lo}, {hi}]"
         if all(_is_number(value.get(k)) for k in ("mean", "sd", "n")):
@@ -181,13 +196,19 @@ def _row(path: Path) -> str:
             "Fix it, or delete it and run its notebook again (full profile) to recreate it."
         ) from None
     if not NOTEBOOK_NAME.fullmatch(path.stem) or rec.get("notebook") != path.stem:
-        raise ResultsError(f"{path.name}: its 'notebook' field {rec.get('notebook')!r:.80} must equal the file "
-                           f"name {path.stem!r} (a notebook name like 06_imdb_sentiment).")
+        raise ResultsError(
+            f"{path.name}: its 'notebook' field {rec.get('notebook')!r:.80} must equal the file "
+            f"name {path.stem!r} (a notebook name like 06_imdb_sentiment)."
+        )
     samples = [k for k, v in (rec.get("data_served") or {}).items() if "sample" in str(v)]
     if profile != "full" or samples:
-        raise ResultsError(f"{path.name} was not recorded from a full-profile run on the full data "
-                           f"(profile {profile!r}, samples {samples}); run its notebook again with the full data.")
-    headline = metrics.get("headline") or {k: v for k, v in metrics.items() if not isinstance(v, (dict, list))}
+        raise ResultsError(
+            f"{path.name} was not recorded from a full-profile run on the full data "
+            f"(profile {profile!r}, samples {samples}); run its notebook again with the full data."
+        )
+    headline = metrics.get("headline") or {
+        k: v for k, v in metrics.items() if not isinstance(v, (dict, list))
+    }
     return f"| {_cell(path.stem)} | {_cell(_fmt(headline))} | {_cell(_duration(wall))} |"
 
 
@@ -195,12 +216,16 @@ def results_table(folder: Path | None = None) -> str:
     """A Markdown table of every results/*.json: notebook, headline metrics, wall time (ResultsError if none)."""
     folder = Path(folder or results_dir())
     if not folder.is_dir():
-        raise ResultsError(f"The results folder {folder} does not exist. Check COURSE_RESULTS_DIR (unset it to use "
-                           "results/ in the repository), or run the notebooks in the full profile first.")
+        raise ResultsError(
+            f"The results folder {folder} does not exist. Check COURSE_RESULTS_DIR (unset it to use "
+            "results/ in the repository), or run the notebooks in the full profile first."
+        )
     paths = sorted(folder.glob("*.json"))
     if not paths:
-        raise ResultsError(f"The results folder {folder} holds no *.json files. Check COURSE_RESULTS_DIR, or run "
-                           "the notebooks in the full profile first.")
+        raise ResultsError(
+            f"The results folder {folder} holds no *.json files. Check COURSE_RESULTS_DIR, or run "
+            "the notebooks in the full profile first."
+        )
     lines = [f"| {' | '.join(COLUMNS)} |", "|---|---|---|"]
     return "\n".join(lines + [_row(path) for path in paths])
 
@@ -211,10 +236,16 @@ def update_readme(readme: Path | None = None, folder: Path | None = None) -> Non
     table = results_table(folder)  # any error stops here, before the README is touched
     text = readme.read_text(encoding="utf-8")
     if text.count(START) != 1 or text.count(END) != 1 or text.index(START) > text.index(END):
-        raise ResultsError(f"{readme.name} must hold exactly one {START} line followed by one {END} line; "
-                           "restore them (see git diff) and run again. The file was not changed.")
+        raise ResultsError(
+            f"{readme.name} must hold exactly one {START} line followed by one {END} line; "
+            "restore them (see git diff) and run again. The file was not changed."
+        )
     before, rest = text.split(START)
     after = rest.split(END)[1]
-    if START in table or END in table:  # _cell escapes '<', so this cannot happen; never write past the block
-        raise ResultsError("The results table contains a RESULTS marker; the README was not changed.")
+    if (
+        START in table or END in table
+    ):  # _cell escapes '<', so this cannot happen; never write past the block
+        raise ResultsError(
+            "The results table contains a RESULTS marker; the README was not changed."
+        )
     _write_atomic(readme, f"{before}{START}\n{table}\n{END}{after}")

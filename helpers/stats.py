@@ -67,7 +67,9 @@ def _arrays(*arrays: Sequence[float] | np.ndarray) -> list[np.ndarray]:
         raise ValueError("empty input: nothing to bootstrap")
     for a in out[1:]:
         if len(a) != n:
-            raise ValueError(f"inputs differ in length ({n} vs {len(a)}): they must be paired per example")
+            raise ValueError(
+                f"inputs differ in length ({n} vs {len(a)}): they must be paired per example"
+            )
     return out
 
 
@@ -144,7 +146,10 @@ def mcnemar(
         return only_a, only_b, 1.0
     k = min(only_a, only_b)
     # P(X <= k) for X ~ Binomial(n, 1/2), summed in log space to stay finite for large n.
-    logs = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2) for i in range(k + 1)]
+    logs = [
+        math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2)
+        for i in range(k + 1)
+    ]
     top = max(logs)
     tail = math.exp(top) * sum(math.exp(x - top) for x in logs)
     return only_a, only_b, float(min(1.0, 2 * tail))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,22 +20,30 @@ def check_texts(texts: str | Iterable[str], max_chars: int = MAX_CHARS) -> list[
     if texts is None:
         raise TypeError("Expected a review (str) or a list of reviews, got None.")
     if isinstance(texts, (bytes, bytearray)):
-        raise TypeError("Expected a review (str) or a list of reviews, got bytes: decode it first, e.g. data.decode('utf-8').")
+        raise TypeError(
+            "Expected a review (str) or a list of reviews, got bytes: decode it first, e.g. data.decode('utf-8')."
+        )
     items = [texts] if isinstance(texts, str) else texts
     try:
         items = list(items)
     except TypeError:
-        raise TypeError(f"Expected a review (str) or a list of reviews, got {type(texts).__name__}.") from None
+        raise TypeError(
+            f"Expected a review (str) or a list of reviews, got {type(texts).__name__}."
+        ) from None
     if not items:
         raise ValueError("Expected at least one review, got an empty list.")
     out = []
     for i, item in enumerate(items):
         if isinstance(item, (bytes, bytearray)):
-            raise TypeError(f"Review #{i} is bytes, not str: decode it first, e.g. data.decode('utf-8').")
+            raise TypeError(
+                f"Review #{i} is bytes, not str: decode it first, e.g. data.decode('utf-8')."
+            )
         if not isinstance(item, str):
             raise TypeError(f"Review #{i} is {type(item).__name__}, not str: {item!r:.60}")
         if not item.strip():
-            raise ValueError(f"Review #{i} is empty or only whitespace; there is nothing to classify.")
+            raise ValueError(
+                f"Review #{i} is empty or only whitespace; there is nothing to classify."
+            )
         try:
             item.encode("utf-8")
         except UnicodeEncodeError as err:
@@ -53,7 +62,9 @@ def predict_proba(
     items = check_texts(texts)
     if preprocess is not None:
         items = [preprocess(t) for t in items]
-    probs = np.asarray(model.predict(np.array(items, dtype=object), verbose=0)).reshape(len(items), -1)
+    probs = np.asarray(model.predict(np.array(items, dtype=object), verbose=0)).reshape(
+        len(items), -1
+    )
     return probs[:, -1]
 
 
@@ -71,7 +82,9 @@ def prefix_sentiment(
 ) -> pd.DataFrame:
     """P(positive) after each word of a sentence, read left to right."""
     words = split(check_texts(sentence)[0])
-    return pd.DataFrame({"word": words, "p_positive": predict_proba(model, prefixes(words, join), preprocess)})
+    return pd.DataFrame(
+        {"word": words, "p_positive": predict_proba(model, prefixes(words, join), preprocess)}
+    )
 
 
 def plot_prefix_sentiment(table: pd.DataFrame, title: str = "") -> Figure:

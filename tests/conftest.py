@@ -10,6 +10,7 @@ import socket
 import tarfile
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -45,12 +46,12 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    truncate: dict[str, int] = {}
+    truncate: ClassVar[dict[str, int]] = {}
 
     def log_message(self, *args: object) -> None:  # keep test output clean
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         name = self.path.lstrip("/")
         if name in self.truncate:  # announce the full size, send part of it, hang up
             body = (Path(self.directory) / name).read_bytes()
@@ -71,7 +72,9 @@ def http_dir(tmp_path: Path):
     folder.mkdir()
     truncate: dict[str, int] = {}
     handler = type("H", (_Handler,), {"truncate": truncate})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield folder, f"http://127.0.0.1:{server.server_address[1]}", truncate
@@ -96,17 +99,24 @@ def fake_registry(http_dir, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]
     payloads = {
         "nsmc_train": "id\tdocument\tlabel\n1\t재밌다\t1\n2\t별로\t0\n3\t최고\t1\n".encode(),
         "nsmc_test": "id\tdocument\tlabel\n4\t좋아요\t1\n5\t지루\t0\n".encode(),
-        "imdb_archive": _tar_gz({
-            f"aclImdb/{split}/{label}/{i}_{rating}.txt": f"{split} {label} review {i}".encode()
-            for split in ("train", "test")
-            for label, rating in (("pos", 8), ("neg", 3))
-            for i in range(3)
-        }),
+        "imdb_archive": _tar_gz(
+            {
+                f"aclImdb/{split}/{label}/{i}_{rating}.txt": f"{split} {label} review {i}".encode()
+                for split in ("train", "test")
+                for label, rating in (("pos", 8), ("neg", 3))
+                for i in range(3)
+            }
+        ),
     }
     assert set(payloads) == set(data.REGISTRY), "fake_registry must fake every registry file"
     for key, payload in payloads.items():
         (folder / key).write_bytes(payload)
-        spec = data.RemoteFile(f"{base}/{key}", data.REGISTRY[key].path, hashlib.sha256(payload).hexdigest(), len(payload))
+        spec = data.RemoteFile(
+            f"{base}/{key}",
+            data.REGISTRY[key].path,
+            hashlib.sha256(payload).hexdigest(),
+            len(payload),
+        )
         monkeypatch.setitem(data.REGISTRY, key, spec)
     monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)
     monkeypatch.setenv("COURSE_OFFLINE", "0")

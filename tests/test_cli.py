@@ -17,17 +17,25 @@ ROOT = Path(__file__).resolve().parent.parent
 def _status_rows(out: str) -> dict[str, str]:
     lines = out.strip().splitlines()
     assert lines[0].split() == ["dataset", "on", "disk", "this", "profile", "uses"]
-    return {name: line for line in lines[1:] for name in ("IMDB", "NSMC", "airline", "sunspots") if line.lstrip().startswith(name)}
+    return {
+        name: line
+        for line in lines[1:]
+        for name in ("IMDB", "NSMC", "airline", "sunspots")
+        if line.lstrip().startswith(name)
+    }
 
 
 def test_status_in_smoke_says_every_text_dataset_uses_the_sample(capsys):
     assert main(["status"]) == 0
     out, err = capsys.readouterr()
     rows = _status_rows(out)
-    assert set(rows) == {"IMDB", "NSMC", "airline", "sunspots"} and err == ""
+    assert set(rows) == {"IMDB", "NSMC", "airline", "sunspots"}
+    assert err == ""
     for name in ("IMDB", "NSMC"):
-        assert "sample (full data not downloaded)" in rows[name] and rows[name].rstrip().endswith("sample")
-    assert rows["airline"].rstrip().endswith("full") and "full (shipped)" in rows["sunspots"]
+        assert "sample (full data not downloaded)" in rows[name]
+        assert rows[name].rstrip().endswith("sample")
+    assert rows["airline"].rstrip().endswith("full")
+    assert "full (shipped)" in rows["sunspots"]
 
 
 def test_no_command_means_status(capsys):
@@ -45,7 +53,8 @@ def test_status_in_full_says_what_will_be_downloaded(monkeypatch, capsys):
 def test_unknown_command_is_usage_error(capsys):
     assert main(["bogus"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.strip() == USAGE
+    assert out == ""
+    assert err.strip() == USAGE
 
 
 def test_download_fetches_verifies_and_reports_every_dataset(fake_registry, isolated, capsys):
@@ -61,28 +70,41 @@ def test_download_fetches_verifies_and_reports_every_dataset(fake_registry, isol
     capsys.readouterr()
     assert main(["status"]) == 0  # and status now reports the full data
     rows = _status_rows(capsys.readouterr().out)
-    assert rows["IMDB"].split()[1] == "full" and rows["NSMC"].split()[1] == "full"
+    assert rows["IMDB"].split()[1] == "full"
+    assert rows["NSMC"].split()[1] == "full"
 
 
-def test_download_with_the_network_unreachable_is_exit_1_with_a_message(monkeypatch, isolated, capsys):
+def test_download_with_the_network_unreachable_is_exit_1_with_a_message(
+    monkeypatch, isolated, capsys
+):
     for key, spec in list(data.REGISTRY.items()):
-        monkeypatch.setitem(data.REGISTRY, key, data.RemoteFile("http://127.0.0.1:9/gone", spec.path, spec.sha256, spec.size))
+        monkeypatch.setitem(
+            data.REGISTRY,
+            key,
+            data.RemoteFile("http://127.0.0.1:9/gone", spec.path, spec.sha256, spec.size),
+        )
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     assert main(["download"]) == 1
-    out, err = capsys.readouterr()
-    assert err.startswith("error: could not download http://127.0.0.1:9/gone") and "nothing was kept" in err
+    _out, err = capsys.readouterr()
+    assert err.startswith("error: could not download http://127.0.0.1:9/gone")
+    assert "nothing was kept" in err
     assert not list((isolated / "data").rglob("*.txt"))
 
 
 def test_download_offline_is_exit_1_and_says_why(capsys):
     assert main(["download"]) == 1  # the test environment sets COURSE_OFFLINE=1
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "COURSE_OFFLINE is set" in err
+    assert err.startswith("error: ")
+    assert "COURSE_OFFLINE is set" in err
 
 
-def test_download_with_a_corrupt_server_file_keeps_nothing(fake_registry, http_dir, isolated, capsys):
+def test_download_with_a_corrupt_server_file_keeps_nothing(
+    fake_registry, http_dir, isolated, capsys
+):
     folder, _, _ = http_dir
-    (folder / "nsmc_train").write_bytes(b"x" * len(fake_registry["nsmc_train"]))  # right size, wrong bytes
+    (folder / "nsmc_train").write_bytes(
+        b"x" * len(fake_registry["nsmc_train"])
+    )  # right size, wrong bytes
     assert main(["download"]) == 1
     assert "sha256" in capsys.readouterr().err
     assert not (isolated / "data" / "nsmc" / "ratings_train.txt").exists()
@@ -92,7 +114,9 @@ def test_download_with_a_corrupt_server_file_keeps_nothing(fake_registry, http_d
 def readme(monkeypatch, tmp_path) -> Path:
     """A README with the results markers in tmp_path, used by `results` instead of the course's."""
     path = tmp_path / "README.md"
-    path.write_text("intro\n<!-- RESULTS:START -->\nold table\n<!-- RESULTS:END -->\noutro\n", encoding="utf-8")
+    path.write_text(
+        "intro\n<!-- RESULTS:START -->\nold table\n<!-- RESULTS:END -->\noutro\n", encoding="utf-8"
+    )
     monkeypatch.setattr(results, "repo_root", lambda: tmp_path)
     return path
 
@@ -100,22 +124,32 @@ def readme(monkeypatch, tmp_path) -> Path:
 def test_results_rebuilds_the_readme_table_and_prints_it(readme, isolated, capsys):
     folder = isolated / "results"
     folder.mkdir()
-    record = {"notebook": "06_demo", "profile": "full", "wall_time_s": 90, "metrics": {"headline": {"acc": 0.875}}}
+    record = {
+        "notebook": "06_demo",
+        "profile": "full",
+        "wall_time_s": 90,
+        "metrics": {"headline": {"acc": 0.875}},
+    }
     (folder / "06_demo.json").write_text(json.dumps(record))
     assert main(["results"]) == 0
     out, err = capsys.readouterr()
     row = "| 06_demo | acc=0.875 | 90 s |"
-    assert out.strip().splitlines()[-1] == row and err == ""
+    assert out.strip().splitlines()[-1] == row
+    assert err == ""
     text = readme.read_text(encoding="utf-8")
-    assert row in text and "old table" not in text
-    assert text.startswith("intro\n<!-- RESULTS:START -->\n| notebook |") and text.endswith("<!-- RESULTS:END -->\noutro\n")
+    assert row in text
+    assert "old table" not in text
+    assert text.startswith("intro\n<!-- RESULTS:START -->\n| notebook |")
+    assert text.endswith("<!-- RESULTS:END -->\noutro\n")
 
 
 def test_results_without_results_is_exit_1_and_leaves_the_readme(readme, capsys):
     before = readme.read_text(encoding="utf-8")
     assert main(["results"]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err.startswith("error: The results folder") and "does not exist" in err
+    assert out == ""
+    assert err.startswith("error: The results folder")
+    assert "does not exist" in err
     assert readme.read_text(encoding="utf-8") == before
 
 
@@ -128,5 +162,8 @@ def test_results_with_a_broken_file_names_it(readme, isolated, capsys):
 
 def test_python_dash_m_helpers_runs_and_returns_the_exit_code():
     env_cmd = [sys.executable, "-m", "helpers", "bogus"]
-    proc = subprocess.run(env_cmd, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
-    assert proc.returncode == 2 and USAGE in proc.stderr
+    proc = subprocess.run(
+        env_cmd, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
+    )
+    assert proc.returncode == 2
+    assert USAGE in proc.stderr

@@ -37,7 +37,9 @@ def _norm(name: str) -> str:
 
 
 def _chrome():
-    spec = importlib.util.spec_from_file_location("notebook_chrome", ROOT / "tools" / "notebook_chrome.py")
+    spec = importlib.util.spec_from_file_location(
+        "notebook_chrome", ROOT / "tools" / "notebook_chrome.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -56,8 +58,10 @@ def test_colab_extra_lists_no_tensorflow_or_keras():
 def test_colab_extra_covers_every_third_party_import():
     """Everything the notebooks and helpers import is in the base deps, the extra, or on Colab."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    declared = {_norm(re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0])
-                for r in pyproject["project"]["dependencies"] + _colab_extra()}
+    declared = {
+        _norm(re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0])
+        for r in pyproject["project"]["dependencies"] + _colab_extra()
+    }
     modules = set()
     for path in [*ROOT.glob("notebooks/[0-9][0-9]_*.py"), *ROOT.glob("helpers/*.py")]:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -69,7 +73,9 @@ def test_colab_extra_covers_every_third_party_import():
         dists = {_norm(d) for d in owners.get(module, [])}
         if dists and not dists & (declared | ON_COLAB | _closure(declared)):
             missing |= dists
-    assert not missing, f"add these to the colab extra in pyproject.toml (Colab lacks them): {sorted(missing)}"
+    assert not missing, (
+        f"add these to the colab extra in pyproject.toml (Colab lacks them): {sorted(missing)}"
+    )
 
 
 def _closure(names: set[str]) -> set[str]:
@@ -106,7 +112,10 @@ def _stub_wheels(folder: Path) -> int:
         info = f"{stem}.dist-info"
         with zipfile.ZipFile(folder / f"{stem}-py3-none-any.whl", "w") as whl:
             whl.writestr(f"{info}/METADATA", "\n".join(meta) + "\n")
-            whl.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: stub\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+            whl.writestr(
+                f"{info}/WHEEL",
+                "Wheel-Version: 1.0\nGenerator: stub\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+            )
             whl.writestr(f"{info}/RECORD", "")
         count += 1
     return count
@@ -119,15 +128,31 @@ def _resolve(tmp_path: Path, *requirements: str) -> set[str]:
         wheels.mkdir()
         assert _stub_wheels(wheels) > 50
     project = tmp_path / "project"
-    if not project.exists():  # the real pyproject.toml; a placeholder package so setuptools builds metadata
+    if (
+        not project.exists()
+    ):  # the real pyproject.toml; a placeholder package so setuptools builds metadata
         (project / "helpers").mkdir(parents=True)
         (project / "helpers" / "__init__.py").write_text("")
         shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
         shutil.copy2(ROOT / "README.md", project / "README.md")
     report = tmp_path / "report.json"
     reqs = [r.replace("PROJECT", str(project)) for r in requirements]
-    cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed", "--no-index",
-           "--find-links", str(wheels), "--no-build-isolation", "--report", str(report), *reqs]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--quiet",
+        "--ignore-installed",
+        "--no-index",
+        "--find-links",
+        str(wheels),
+        "--no-build-isolation",
+        "--report",
+        str(report),
+        *reqs,
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env["PIP_CONFIG_FILE"] = os.devnull
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
@@ -136,10 +161,14 @@ def _resolve(tmp_path: Path, *requirements: str) -> set[str]:
 
 
 def test_colab_install_does_not_pull_tensorflow(tmp_path: Path):
-    pytest.importorskip("setuptools", reason="pip builds the project's metadata with this venv's setuptools")
+    pytest.importorskip(
+        "setuptools", reason="pip builds the project's metadata with this venv's setuptools"
+    )
     installed = _resolve(tmp_path, "-e", "PROJECT[colab]")
     assert {"lstm-course-helpers", "kiwipiepy", "scikit-learn", "statsmodels", "numpy"} <= installed
-    assert not installed & FORBIDDEN, f"pip install -e .[colab] would install {installed & FORBIDDEN}"
+    assert not installed & FORBIDDEN, (
+        f"pip install -e .[colab] would install {installed & FORBIDDEN}"
+    )
     # The check can fail: the same offline index does offer tensorflow-cpu when something asks for it.
     assert "tensorflow-cpu" in _resolve(tmp_path, "-e", "PROJECT[colab]", "tensorflow-cpu")
 
@@ -155,9 +184,12 @@ def test_colab_cell_does_nothing_outside_colab(tmp_path: Path):
         f"exec(compile({cell!r}, 'colab-cell', 'exec'))\n"
         "assert sys.path == path and os.getcwd() == cwd\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "" and result.stderr == ""
+    assert result.stdout == ""
+    assert result.stderr == ""
     assert list(tmp_path.iterdir()) == []
 
 
@@ -173,18 +205,25 @@ def test_colab_cell_on_colab_clones_the_pinned_ref_and_installs_the_extra(tmp_pa
         f"exec(compile({cell!r}, 'colab-cell', 'exec'))\n"
         "print(json.dumps(calls))\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     calls = json.loads(result.stdout)
-    assert calls[0][:2] == ["git", "clone"] and "https://github.com/OWNER/REPO" in calls[0]
-    assert calls[1][-1] == "abc1234" and "checkout" in calls[1]
+    assert calls[0][:2] == ["git", "clone"]
+    assert "https://github.com/OWNER/REPO" in calls[0]
+    assert calls[1][-1] == "abc1234"
+    assert "checkout" in calls[1]
     pip = calls[2]
-    assert pip[1:4] == ["-m", "pip", "install"] and pip[-1].endswith("lstm-course[colab]")
+    assert pip[1:4] == ["-m", "pip", "install"]
+    assert pip[-1].endswith("lstm-course[colab]")
     assert not any(name in " ".join(pip) for name in ("tensorflow", "keras", "requirements.txt"))
     assert calls[3] == ["chdir", "/content/lstm-course/notebooks"]
 
 
-@pytest.mark.parametrize("bad", ["https://gitlab.com/a/b", "github.com/a/b", "https://github.com/a"])
+@pytest.mark.parametrize(
+    "bad", ["https://gitlab.com/a/b", "github.com/a/b", "https://github.com/a"]
+)
 def test_colab_cell_rejects_a_repo_url_that_is_not_github(bad: str):
     with pytest.raises(ValueError, match="REPO_URL"):
         _chrome().colab_source(bad, "v1.0")

@@ -12,7 +12,8 @@ from helpers.config import get_profile, pick, set_seed
 
 def test_profile_default_is_full(monkeypatch):
     monkeypatch.delenv("COURSE_PROFILE")
-    assert get_profile() == "full" and not helpers.is_smoke()
+    assert get_profile() == "full"
+    assert not helpers.is_smoke()
     assert pick(full=10, smoke=1) == 10
 
 
@@ -25,22 +26,30 @@ def test_empty_profile_means_full(monkeypatch, value):
 @pytest.mark.parametrize("value", ["smoke", "Smoke", " SMOKE "])
 def test_smoke_profile_picks_smoke_value(monkeypatch, value):
     monkeypatch.setenv("COURSE_PROFILE", value)
-    assert get_profile() == "smoke" and helpers.is_smoke()
+    assert get_profile() == "smoke"
+    assert helpers.is_smoke()
     assert pick(full=10, smoke=1) == 1
 
 
 def test_pick_returns_the_very_object_of_each_profile(monkeypatch):
-    full, smoke = [1, 2, 3], None  # any type, None included (06: N_MAX = pick(full=None, smoke=600))
+    full, smoke = (
+        [1, 2, 3],
+        None,
+    )  # any type, None included (06: N_MAX = pick(full=None, smoke=600))
     monkeypatch.setenv("COURSE_PROFILE", "full")
     assert pick(full=full, smoke=smoke) is full
     monkeypatch.setenv("COURSE_PROFILE", "smoke")
     assert pick(full=full, smoke=smoke) is None
 
 
-@pytest.mark.parametrize("call", [get_profile, helpers.is_smoke, lambda: pick(full=1, smoke=2), lambda: config.setup(1)])
+@pytest.mark.parametrize(
+    "call", [get_profile, helpers.is_smoke, lambda: pick(full=1, smoke=2), lambda: config.setup(1)]
+)
 def test_unknown_profile_is_a_clear_error(monkeypatch, call):
     monkeypatch.setenv("COURSE_PROFILE", "fast")
-    with pytest.raises(ValueError, match=r"Unknown COURSE_PROFILE='fast'\. Use one of \('full', 'smoke'\)"):
+    with pytest.raises(
+        ValueError, match=r"Unknown COURSE_PROFILE='fast'\. Use one of \('full', 'smoke'\)"
+    ):
         call()
 
 
@@ -52,7 +61,7 @@ def _draws() -> tuple:
     layer.build((None, 3))  # weights from Keras's seeded initialiser
     return (
         random.random(),
-        np.random.rand(3).tolist(),
+        np.random.rand(3).tolist(),  # noqa: NPY002  (set_seed also seeds the legacy global RNG)
         keras.random.normal((3,)).numpy().tolist(),
         tf.random.uniform((3,)).numpy().tolist(),
         layer.kernel.numpy().tolist(),
@@ -64,11 +73,15 @@ def test_set_seed_makes_python_numpy_keras_and_tf_reproducible():
     first = _draws()
     set_seed(7)
     again = _draws()
-    for name, a, b in zip(("random", "numpy", "keras.random", "tf.random", "Dense init"), first, again):
+    for name, a, b in zip(
+        ("random", "numpy", "keras.random", "tf.random", "Dense init"), first, again, strict=False
+    ):
         assert a == b, f"{name} draws differ after set_seed(7) twice"
     set_seed(8)
     other = _draws()
-    for name, a, b in zip(("random", "numpy", "keras.random", "tf.random", "Dense init"), first, other):
+    for name, a, b in zip(
+        ("random", "numpy", "keras.random", "tf.random", "Dense init"), first, other, strict=False
+    ):
         assert a != b, f"{name} draws do not depend on the seed"
 
 
@@ -93,15 +106,19 @@ def test_setup_in_full_prints_one_banner_line(monkeypatch, capsys, determinism_c
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith("profile: full  seed: 5  numpy ")
-    assert "tensorflow " in lines[0] and "keras " in lines[0]
+    assert "tensorflow " in lines[0]
+    assert "keras " in lines[0]
     assert determinism_calls == [True]
 
 
 def test_setup_in_smoke_adds_the_loud_warning(capsys, determinism_calls):
     helpers.setup(seed=42)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("profile: smoke  seed: 42  numpy ")
-    assert lines[1] == config.SMOKE_BANNER and lines[1].startswith("SMOKE PROFILE") and "NOT" in lines[1]
+    assert len(lines) == 2
+    assert lines[0].startswith("profile: smoke  seed: 42  numpy ")
+    assert lines[1] == config.SMOKE_BANNER
+    assert lines[1].startswith("SMOKE PROFILE")
+    assert "NOT" in lines[1]
 
 
 def test_setup_seeds_like_set_seed(capsys, determinism_calls):

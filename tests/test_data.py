@@ -19,10 +19,14 @@ def _sha(b: bytes) -> str:
 def _cache_files(isolated: Path) -> list[str]:
     """Files under the data folder, except the empty lock files that serialise downloads."""
     root = isolated / "data"
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.suffix != ".lock")
+    return sorted(
+        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.suffix != ".lock"
+    )
 
 
-def _register(monkeypatch, key: str, url: str, path: str, payload: bytes, sha: str | None = None) -> None:
+def _register(
+    monkeypatch, key: str, url: str, path: str, payload: bytes, sha: str | None = None
+) -> None:
     spec = RemoteFile(url=url, path=path, sha256=sha or _sha(payload), size=len(payload))
     monkeypatch.setitem(data.REGISTRY, key, spec)
 
@@ -45,7 +49,14 @@ def test_download_verifies_and_caches(http_dir, monkeypatch, isolated):
 def test_wrong_checksum_raises_and_leaves_nothing(http_dir, monkeypatch, isolated):
     folder, base, _ = http_dir
     (folder / "f.txt").write_bytes(b"tampered content")
-    _register(monkeypatch, "nsmc_test", f"{base}/f.txt", "nsmc/ratings_test.txt", b"tampered content", sha="0" * 64)
+    _register(
+        monkeypatch,
+        "nsmc_test",
+        f"{base}/f.txt",
+        "nsmc/ratings_test.txt",
+        b"tampered content",
+        sha="0" * 64,
+    )
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     with pytest.raises(ChecksumError, match="expected 0000"):
         data.fetch("nsmc_test")
@@ -66,7 +77,9 @@ def test_interrupted_download_leaves_no_file(http_dir, monkeypatch, isolated):
 
 def test_mismatching_file_of_the_learner_is_left_untouched_with_advice(monkeypatch, isolated):
     payload = b"the real bytes"
-    _register(monkeypatch, "nsmc_train", "http://127.0.0.1:9/never", "nsmc/ratings_train.txt", payload)
+    _register(
+        monkeypatch, "nsmc_train", "http://127.0.0.1:9/never", "nsmc/ratings_train.txt", payload
+    )
     path = isolated / "data" / "nsmc" / "ratings_train.txt"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"the fake bytes")  # same size, other content
@@ -76,7 +89,9 @@ def test_mismatching_file_of_the_learner_is_left_untouched_with_advice(monkeypat
 
 
 def test_unreachable_host_is_dataset_unavailable(monkeypatch, isolated):
-    _register(monkeypatch, "nsmc_train", "http://127.0.0.1:9/nothing-listens-here", "nsmc/x.txt", b"x")
+    _register(
+        monkeypatch, "nsmc_train", "http://127.0.0.1:9/nothing-listens-here", "nsmc/x.txt", b"x"
+    )
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     with pytest.raises(data.DatasetUnavailable):
         data.fetch("nsmc_train")
@@ -122,22 +137,34 @@ def _tar_with_link(kind: bytes, name: str, target: str) -> bytes:
 def test_tar_links_are_refused_and_nothing_is_extracted(tmp_path, kind, target):
     archive = tmp_path / "links.tar.gz"
     archive.write_bytes(_tar_with_link(kind, "aclImdb/train/pos/0_9.txt", target))
-    with pytest.raises(DataError, match=r"Refusing to extract link 'aclImdb/train/pos/0_9.txt' from links\.tar\.gz"):
+    with pytest.raises(
+        DataError, match=r"Refusing to extract link 'aclImdb/train/pos/0_9.txt' from links\.tar\.gz"
+    ):
         data.safe_extract(archive, tmp_path / "out")
     assert list((tmp_path / "out").rglob("*")) == []  # checked before anything is written
 
 
 def test_safe_extract_takes_only_members_matching_the_pattern(tmp_path):
     archive = tmp_path / "a.tar.gz"
-    archive.write_bytes(_tar_bytes({
-        "aclImdb/README": b"r",
-        "aclImdb/train/pos/1_9.txt": b"p",
-        "aclImdb/train/unsup/2_0.txt": b"u",
-        "aclImdb/train/pos/notes.txt": b"n",
-        "other/1_9.txt": b"o",
-    }))
-    data.safe_extract(archive, tmp_path / "out", r"^aclImdb/(README|(train|test)/(pos|neg)/\d+_\d+\.txt)$")
-    got = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    archive.write_bytes(
+        _tar_bytes(
+            {
+                "aclImdb/README": b"r",
+                "aclImdb/train/pos/1_9.txt": b"p",
+                "aclImdb/train/unsup/2_0.txt": b"u",
+                "aclImdb/train/pos/notes.txt": b"n",
+                "other/1_9.txt": b"o",
+            }
+        )
+    )
+    data.safe_extract(
+        archive, tmp_path / "out", r"^aclImdb/(README|(train|test)/(pos|neg)/\d+_\d+\.txt)$"
+    )
+    got = sorted(
+        p.relative_to(tmp_path / "out").as_posix()
+        for p in (tmp_path / "out").rglob("*")
+        if p.is_file()
+    )
     assert got == ["aclImdb/README", "aclImdb/train/pos/1_9.txt"]
     assert (tmp_path / "out" / "aclImdb" / "train" / "pos" / "1_9.txt").read_bytes() == b"p"
 
@@ -146,7 +173,8 @@ def test_safe_extract_without_pattern_takes_every_member(tmp_path):
     archive = tmp_path / "a.tar.gz"
     archive.write_bytes(_tar_bytes({"x/a.txt": b"a", "y.txt": b"y"}))
     data.safe_extract(archive, tmp_path / "out")
-    assert (tmp_path / "out" / "x" / "a.txt").read_bytes() == b"a" and (tmp_path / "out" / "y.txt").read_bytes() == b"y"
+    assert (tmp_path / "out" / "x" / "a.txt").read_bytes() == b"a"
+    assert (tmp_path / "out" / "y.txt").read_bytes() == b"y"
 
 
 def test_absolute_tar_member_is_refused(tmp_path):
@@ -161,9 +189,13 @@ def _fake_imdb_members() -> dict[str, bytes]:
     members = {}
     for split in ("train", "test"):
         for label in ("pos", "neg"):
-            rating = 7 if label == "pos" else 2  # official names: <id>_<rating>.txt, pos 7-10, neg 1-4
+            rating = (
+                7 if label == "pos" else 2
+            )  # official names: <id>_<rating>.txt, pos 7-10, neg 1-4
             for i in range(3):
-                members[f"aclImdb/{split}/{label}/{i}_{rating}.txt"] = f"{split} {label} {i}<br /><br />end".encode()
+                members[f"aclImdb/{split}/{label}/{i}_{rating}.txt"] = (
+                    f"{split} {label} {i}<br /><br />end".encode()
+                )
     members["aclImdb/train/unsup/0_0.txt"] = b"not extracted"
     return members
 
@@ -177,8 +209,10 @@ def test_imdb_downloaded_archive_is_extracted_and_read(http_dir, monkeypatch, is
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     monkeypatch.setenv("COURSE_PROFILE", "full")
     df = helpers.load_imdb("test")
-    assert len(df) == 6 and df.label.sum() == 3
-    assert "<br" not in "".join(df.text) and df.text.iloc[0].endswith(" end")
+    assert len(df) == 6
+    assert df.label.sum() == 3
+    assert "<br" not in "".join(df.text)
+    assert df.text.iloc[0].endswith(" end")
     assert not (isolated / "data" / "imdb" / "aclImdb" / "train" / "unsup").exists()
 
 
@@ -190,7 +224,8 @@ def test_imdb_accepts_an_extracted_folder_without_archive(monkeypatch, isolated)
     monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)
     monkeypatch.setenv("COURSE_PROFILE", "full")
     df = helpers.load_imdb("train")
-    assert list(df.columns) == ["text", "label"] and len(df) == 6
+    assert list(df.columns) == ["text", "label"]
+    assert len(df) == 6
 
 
 # ------------------------------------------------------------------ loaders and fallback
@@ -200,19 +235,23 @@ def test_offline_full_profile_falls_back_to_sample_and_says_so(monkeypatch, caps
     monkeypatch.setenv("COURSE_PROFILE", "full")
     df = helpers.load_nsmc("test")
     out = capsys.readouterr().out
-    assert "NSMC SAMPLE" in out and "make data" in out
+    assert "NSMC SAMPLE" in out
+    assert "make data" in out
     assert len(df) == 2000
     helpers.load_nsmc("train")
     assert "SAMPLE" not in capsys.readouterr().out  # said once, not on every call
 
 
-@pytest.mark.parametrize("loader,sizes", [(helpers.load_imdb, (2000, 1000)), (helpers.load_nsmc, (10000, 2000))])
+@pytest.mark.parametrize(
+    ("loader", "sizes"), [(helpers.load_imdb, (2000, 1000)), (helpers.load_nsmc, (10000, 2000))]
+)
 def test_samples_have_documented_columns_and_types(loader, sizes):
-    for split, n in zip(("train", "test"), sizes):
+    for split, n in zip(("train", "test"), sizes, strict=False):
         df = loader(split)
         assert list(df.columns) == ["text", "label"]
         assert len(df) == n
-        assert set(df.label.unique()) == {0, 1} and df.label.dtype == "int64"
+        assert set(df.label.unique()) == {0, 1}
+        assert df.label.dtype == "int64"
         assert all(isinstance(t, str) for t in df.text)
         assert abs(df.label.mean() - 0.5) < 1e-9  # balanced draw
 
@@ -233,7 +272,9 @@ def test_nsmc_reader_keeps_empty_documents_and_quotes(tmp_path):
 
 def test_time_series_are_shipped():
     s = helpers.load_airline()
-    assert len(s) == 144 and s.index[0] == pd.Timestamp("1949-01-01") and s.iloc[-1] == 432
+    assert len(s) == 144
+    assert s.index[0] == pd.Timestamp("1949-01-01")
+    assert s.iloc[-1] == 432
     assert len(helpers.load_sunspots()) == 309
     assert len(helpers.load_co2()) == 2284
 
@@ -241,8 +282,16 @@ def test_time_series_are_shipped():
 def test_dataset_status_table():
     status = helpers.dataset_status()
     assert status.to_dict("records") == [
-        {"dataset": "IMDB", "on disk": "sample (full data not downloaded)", "this profile uses": "sample"},
-        {"dataset": "NSMC", "on disk": "sample (full data not downloaded)", "this profile uses": "sample"},
+        {
+            "dataset": "IMDB",
+            "on disk": "sample (full data not downloaded)",
+            "this profile uses": "sample",
+        },
+        {
+            "dataset": "NSMC",
+            "on disk": "sample (full data not downloaded)",
+            "this profile uses": "sample",
+        },
         {"dataset": "airline passengers", "on disk": "full (shipped)", "this profile uses": "full"},
         {"dataset": "sunspots, CO2", "on disk": "full (shipped)", "this profile uses": "full"},
     ]
@@ -288,8 +337,12 @@ def test_download_all_fetches_and_verifies_every_registry_file(fake_registry, is
     ]
     for key in ("nsmc_train", "nsmc_test", "imdb_archive"):
         assert (base / data.REGISTRY[key].path).read_bytes() == fake_registry[key]
-    reviews = sorted(p.relative_to(base / "imdb" / "aclImdb").as_posix() for p in (base / "imdb" / "aclImdb").rglob("*.txt"))
-    assert len(reviews) == 12 and reviews[0] == "test/neg/0_3.txt"
+    reviews = sorted(
+        p.relative_to(base / "imdb" / "aclImdb").as_posix()
+        for p in (base / "imdb" / "aclImdb").rglob("*.txt")
+    )
+    assert len(reviews) == 12
+    assert reviews[0] == "test/neg/0_3.txt"
 
 
 def test_download_all_twice_uses_the_verified_cache(fake_registry, http_dir, isolated, capsys):
@@ -301,12 +354,16 @@ def test_download_all_twice_uses_the_verified_cache(fake_registry, http_dir, iso
     assert capsys.readouterr().out.count("nsmc_train: ") == 2
 
 
-def test_download_all_stops_at_the_first_bad_file_and_keeps_none_of_it(fake_registry, http_dir, isolated):
+def test_download_all_stops_at_the_first_bad_file_and_keeps_none_of_it(
+    fake_registry, http_dir, isolated
+):
     folder, _, _ = http_dir
     (folder / "nsmc_test").write_bytes(b"?" * len(fake_registry["nsmc_test"]))
     with pytest.raises(ChecksumError, match="Nothing was kept"):
         data.download_all()
-    assert (isolated / "data" / "nsmc" / "ratings_train.txt").exists()  # the good file before it stays
+    assert (
+        isolated / "data" / "nsmc" / "ratings_train.txt"
+    ).exists()  # the good file before it stays
     assert not (isolated / "data" / "nsmc" / "ratings_test.txt").exists()
 
 
@@ -314,7 +371,9 @@ def test_tests_cannot_reach_the_network():
     import socket
 
     with pytest.raises(OSError, match="must not touch the network"):
-        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: refused before any packet
+        socket.create_connection(
+            ("192.0.2.1", 80), timeout=1
+        )  # TEST-NET-1: refused before any packet
 
 
 FULL = os.environ.get("COURSE_FULL_DATA_DIR")

@@ -36,7 +36,8 @@ def test_simple_tokenizers():
 def test_hangul_share_and_jamo():
     assert korean.hangul_share("영화 good") == pytest.approx(2 / 6)
     assert korean.hangul_share("  ") == 0.0
-    assert korean.has_jamo("재밌다ㅋㅋ") and not korean.has_jamo("재밌다")
+    assert korean.has_jamo("재밌다ㅋㅋ")
+    assert not korean.has_jamo("재밌다")
 
 
 def test_kiwi_morphemes_splits_particles_and_endings():
@@ -61,9 +62,12 @@ def test_kiwi_preprocess_cleans_first():
 def test_cache_roundtrip(tmp_path):
     texts = ["정말 재밌다", "별로였어요", ""]
     first, info1 = korean.kiwi_morphemes_cached(texts, folder=tmp_path)
-    assert not info1["hit"] and info1["n_texts"] == 3 and info1["seconds"] >= 0
+    assert not info1["hit"]
+    assert info1["n_texts"] == 3
+    assert info1["seconds"] >= 0
     second, info2 = korean.kiwi_morphemes_cached(texts, folder=tmp_path)
-    assert info2["hit"] and second == first
+    assert info2["hit"]
+    assert second == first
     assert info2["seconds"] == info1["seconds"]  # the cold time is stored with the cache
     assert len(list(tmp_path.glob("*.json.gz"))) == 1
 
@@ -81,7 +85,8 @@ def test_broken_cache_file_is_rebuilt(tmp_path):
     key = korean.cache_key(texts, **korean.KIWI_SETTINGS)
     korean.cache_path(key, tmp_path).write_bytes(b"not gzip")
     out, info = korean.kiwi_morphemes_cached(texts, folder=tmp_path)
-    assert out == korean.kiwi_morphemes(texts) and not info["hit"]
+    assert out == korean.kiwi_morphemes(texts)
+    assert not info["hit"]
 
 
 def test_oov_rate():
@@ -103,7 +108,13 @@ def test_spaces_inside_a_morpheme_are_glued_with_underscores():
     """The gluing itself, on tokens shaped like Kiwi's (independent of Kiwi's dictionary)."""
     from types import SimpleNamespace as Tok
 
-    tokens = [[Tok(form="갱스 터", tag="NNG"), Tok(form="영화", tag="NNG")], [Tok(form="a b c", tag="SL")]]
+    tokens = [
+        [Tok(form="갱스 터", tag="NNG"), Tok(form="영화", tag="NNG")],
+        [Tok(form="a b c", tag="SL")],
+    ]
     assert korean._morph_strings(tokens, tags=False) == ["갱스_터 영화", "a_b_c"]
     assert korean._morph_strings(tokens, tags=True) == ["갱스_터/NNG 영화/NNG", "a_b_c/SL"]
-    assert all(len(s.split()) == len(toks) for s, toks in zip(korean._morph_strings(tokens, False), tokens))
+    assert all(
+        len(s.split()) == len(toks)
+        for s, toks in zip(korean._morph_strings(tokens, False), tokens, strict=False)
+    )

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "tools" / "make_samples.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_samples", ROOT / "tools" / "make_samples.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -30,15 +32,19 @@ def test_balanced_sample_is_balanced_shuffled_and_reproducible():
     tool = _tool()
     df = _frame(30, 50)
     a = tool.balanced_sample(df, 20)
-    assert len(a) == 20 and a.label.sum() == 10 and list(a.index) == list(range(20))
-    assert a.label.tolist() != sorted(a.label.tolist()) and a.label.tolist() != sorted(a.label.tolist(), reverse=True)
-    assert set(a.text) <= set(df.text) and a.text.is_unique
+    assert len(a) == 20
+    assert a.label.sum() == 10
+    assert list(a.index) == list(range(20))
+    assert a.label.tolist() != sorted(a.label.tolist())
+    assert a.label.tolist() != sorted(a.label.tolist(), reverse=True)
+    assert set(a.text) <= set(df.text)
+    assert a.text.is_unique
     assert a.equals(tool.balanced_sample(df, 20))  # the same draw every time
     assert not a.equals(tool.balanced_sample(df, 20, seed=1))
 
 
 def test_balanced_sample_needs_enough_rows_of_each_label():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="larger sample"):
         _tool().balanced_sample(_frame(3, 50), 20)  # 10 positives asked, 3 there
 
 
@@ -53,14 +59,20 @@ def full_data(monkeypatch, isolated):
             folder = root / "imdb" / "aclImdb" / split / label
             folder.mkdir(parents=True)
             for i in range(8):
-                (folder / f"{i}_{rating}.txt").write_text(f"{split} {label} review {i}<br />fin", encoding="utf-8")
+                (folder / f"{i}_{rating}.txt").write_text(
+                    f"{split} {label} review {i}<br />fin", encoding="utf-8"
+                )
         lines = ["id\tdocument\tlabel"] + [f"{i}\t{split} 리뷰 {i}\t{i % 2}" for i in range(12)]
         payload = ("\n".join(lines) + "\n").encode()
         path = root / data.REGISTRY[f"nsmc_{split}"].path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(payload)
-        spec = data.RemoteFile("http://127.0.0.1:9/unused", data.REGISTRY[f"nsmc_{split}"].path,
-                               hashlib.sha256(payload).hexdigest(), len(payload))
+        spec = data.RemoteFile(
+            "http://127.0.0.1:9/unused",
+            data.REGISTRY[f"nsmc_{split}"].path,
+            hashlib.sha256(payload).hexdigest(),
+            len(payload),
+        )
         monkeypatch.setitem(data.REGISTRY, f"nsmc_{split}", spec)
     return root
 
@@ -71,7 +83,9 @@ def tool(monkeypatch, tmp_path):
     module = _tool()
     (tmp_path / "checkout" / "helpers" / "samples").mkdir(parents=True)
     monkeypatch.setattr(module, "repo_root", lambda: tmp_path / "checkout")
-    monkeypatch.setattr(module, "SIZES", {"IMDB": {"train": 8, "test": 4}, "NSMC": {"train": 6, "test": 4}})
+    monkeypatch.setattr(
+        module, "SIZES", {"IMDB": {"train": 8, "test": 4}, "NSMC": {"train": 6, "test": 4}}
+    )
     return module
 
 
@@ -79,13 +93,22 @@ def test_main_writes_the_four_balanced_samples(full_data, tool, tmp_path, capsys
     tool.main()
     out = tmp_path / "checkout" / "helpers" / "samples"
     assert sorted(p.name for p in out.iterdir()) == [
-        "IMDB_test.csv.gz", "IMDB_train.csv.gz", "NSMC_test.csv.gz", "NSMC_train.csv.gz"]
+        "IMDB_test.csv.gz",
+        "IMDB_train.csv.gz",
+        "NSMC_test.csv.gz",
+        "NSMC_train.csv.gz",
+    ]
     assert capsys.readouterr().out.splitlines() == ["train 8 6", "test 4 4"]
     for name, n in (("IMDB_train", 8), ("IMDB_test", 4), ("NSMC_train", 6), ("NSMC_test", 4)):
-        df = pd.read_csv(out / f"{name}.csv.gz", keep_default_na=False)  # as helpers.data reads samples
-        assert list(df.columns) == ["text", "label"] and len(df) == n and df.label.sum() == n // 2
+        df = pd.read_csv(
+            out / f"{name}.csv.gz", keep_default_na=False
+        )  # as helpers.data reads samples
+        assert list(df.columns) == ["text", "label"]
+        assert len(df) == n
+        assert df.label.sum() == n // 2
     imdb = pd.read_csv(out / "IMDB_test.csv.gz")
-    assert imdb.text.str.startswith("test ").all() and not imdb.text.str.contains("<br").any()
+    assert imdb.text.str.startswith("test ").all()
+    assert not imdb.text.str.contains("<br").any()
     nsmc = pd.read_csv(out / "NSMC_train.csv.gz")
     assert nsmc.text.str.startswith("train 리뷰").all()
 

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _chrome():
-    spec = importlib.util.spec_from_file_location("notebook_chrome", ROOT / "tools" / "notebook_chrome.py")
+    spec = importlib.util.spec_from_file_location(
+        "notebook_chrome", ROOT / "tools" / "notebook_chrome.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -37,19 +39,30 @@ def _pair(folder: Path, name: str = "05_demo") -> Path:
     setup.outputs = [new_output("stream", name="stdout", text="profile: full  seed: 42\n")]
     plot = new_code_cell("x = 2\nx")
     plot.outputs = [new_output("execute_result", data={"text/plain": "2"}, execution_count=2)]
-    nb = new_notebook(cells=[
-        new_markdown_cell("# 05 · Demo\n\nWhat you will learn: a thing."),
-        setup,
-        new_markdown_cell("## 1. A section\n\nSome text with $h_t$."),
-        plot,
-        new_markdown_cell("## Summary\n\n- a point\n\n## Exercises\n\n1. Do it.\n\n## Solutions"),
-        new_code_cell("# Exercise 1\nprint(1)"),
-        new_markdown_cell("The answer is 1.\n\n### A deeper heading stays in the solutions"),
-        new_code_cell("print('more')"),
-        new_code_cell('_ = helpers.record_results("05_demo", x=1)'),
-        new_markdown_cell("## Further reading\n\n- a book"),
-    ], metadata={"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-                 "jupytext": {"formats": "ipynb,py:percent"}})
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# 05 · Demo\n\nWhat you will learn: a thing."),
+            setup,
+            new_markdown_cell("## 1. A section\n\nSome text with $h_t$."),
+            plot,
+            new_markdown_cell(
+                "## Summary\n\n- a point\n\n## Exercises\n\n1. Do it.\n\n## Solutions"
+            ),
+            new_code_cell("# Exercise 1\nprint(1)"),
+            new_markdown_cell("The answer is 1.\n\n### A deeper heading stays in the solutions"),
+            new_code_cell("print('more')"),
+            new_code_cell('_ = helpers.record_results("05_demo", x=1)'),
+            new_markdown_cell("## Further reading\n\n- a book"),
+        ],
+        metadata={
+            "kernelspec": {
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "name": "python3",
+            },
+            "jupytext": {"formats": "ipynb,py:percent"},
+        },
+    )
     path = folder / "notebooks" / f"{name}.ipynb"
     nbformat.write(nb, path)
     jupytext.cli.jupytext(["--sync", "--quiet", str(path)])
@@ -64,22 +77,36 @@ def test_chrome_adds_colab_cells_and_tags_solutions(tmp_path: Path):
     assert chrome.main([str(path)]) == 0
     nb = nbformat.read(path, as_version=4)
     kinds = [(c.cell_type, _tags(c)) for c in nb.cells]
-    assert kinds[1] == ("markdown", ["colab-badge"]) and kinds[2] == ("code", ["colab"])
-    assert "colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/05_demo.ipynb" in nb.cells[1].source
+    assert kinds[1] == ("markdown", ["colab-badge"])
+    assert kinds[2] == ("code", ["colab"])
+    assert (
+        "colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/05_demo.ipynb"
+        in nb.cells[1].source
+    )
     assert nb.cells[0].source.startswith("# 05 · Demo")
     # the mixed Summary/Exercises/Solutions cell was split: exercises stay, the heading is a solution
     exercises = next(c for c in nb.cells if "## Exercises" in c.source)
-    assert "Solutions" not in exercises.source and not _tags(exercises)
+    assert "Solutions" not in exercises.source
+    assert not _tags(exercises)
     solutions = [c for c in nb.cells if "solution" in _tags(c)]
     assert [c.source.splitlines()[0] for c in solutions] == [
-        "## Solutions", "# Exercise 1", "The answer is 1.", "print('more')"]
+        "## Solutions",
+        "# Exercise 1",
+        "The answer is 1.",
+        "print('more')",
+    ]
     untagged = [c.source.splitlines()[0] for c in nb.cells if not _tags(c)]
-    assert '_ = helpers.record_results("05_demo", x=1)' in untagged and "## Further reading" in untagged
+    assert '_ = helpers.record_results("05_demo", x=1)' in untagged
+    assert "## Further reading" in untagged
     # outputs of the other cells are untouched, and the .py has exactly the same cells
     old_outputs = [c.outputs for c in before.cells if c.cell_type == "code"]
-    assert [c.outputs for c in nb.cells if c.cell_type == "code" and "colab" not in _tags(c)] == old_outputs
+    assert [
+        c.outputs for c in nb.cells if c.cell_type == "code" and "colab" not in _tags(c)
+    ] == old_outputs
     py = jupytext.read(path.with_suffix(".py"))
-    assert [(c.cell_type, c.source, _tags(c)) for c in py.cells] == [(c.cell_type, c.source, _tags(c)) for c in nb.cells]
+    assert [(c.cell_type, c.source, _tags(c)) for c in py.cells] == [
+        (c.cell_type, c.source, _tags(c)) for c in nb.cells
+    ]
     assert '# %% tags=["solution"]' in path.with_suffix(".py").read_text()
 
 
@@ -99,8 +126,10 @@ def test_chrome_updates_the_ref_in_place(tmp_path: Path):
     chrome.main([str(path)])
     chrome.main([str(path), "--repo-url", "https://github.com/someone/course", "--ref", "v2.0"])
     nb = nbformat.read(path, as_version=4)
-    assert sum("colab" in _tags(c) for c in nb.cells) == 1 and sum("colab-badge" in _tags(c) for c in nb.cells) == 1
-    assert "someone/course/blob/v2.0" in nb.cells[1].source and 'REPO_REF = "v2.0"' in nb.cells[2].source
+    assert sum("colab" in _tags(c) for c in nb.cells) == 1
+    assert sum("colab-badge" in _tags(c) for c in nb.cells) == 1
+    assert "someone/course/blob/v2.0" in nb.cells[1].source
+    assert 'REPO_REF = "v2.0"' in nb.cells[2].source
 
 
 def test_chrome_refuses_a_pair_out_of_sync(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -116,13 +145,21 @@ def test_chrome_refuses_a_pair_out_of_sync(tmp_path: Path, capsys: pytest.Captur
 
 def test_chrome_rewrites_the_colab_paragraph_of_start_here(tmp_path: Path):
     chrome = _chrome()
-    nb = new_notebook(cells=[new_markdown_cell("# 00 · Start here"),
-                             new_markdown_cell("## 2. How to run\n\n**On Google Colab** (optional): pip install -r "
-                                               "requirements.txt there.\n\n**Next** paragraph stays.")])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# 00 · Start here"),
+            new_markdown_cell(
+                "## 2. How to run\n\n**On Google Colab** (optional): pip install -r "
+                "requirements.txt there.\n\n**Next** paragraph stays."
+            ),
+        ]
+    )
     changes = chrome.chrome(nb, "00_start_here")
     text = nb.cells[-1].source
     assert "rewrote the Colab paragraph" in changes
-    assert '".[colab]"' in text and "**Next** paragraph stays." in text and "pip install -r" not in text
+    assert '".[colab]"' in text
+    assert "**Next** paragraph stays." in text
+    assert "pip install -r" not in text
     assert chrome.chrome(nb, "00_start_here") == []
 
 
@@ -132,7 +169,9 @@ def test_course_notebooks_are_chromed_once_the_lead_has_run_the_script():
     paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     start = ROOT / "notebooks" / "00_start_here.ipynb"
     if not any("colab" in _tags(c) for c in json.loads(start.read_text())["cells"]):
-        pytest.skip("the course is not chromed yet: the lead runs `python tools/notebook_chrome.py` at the end")
+        pytest.skip(
+            "the course is not chromed yet: the lead runs `python tools/notebook_chrome.py` at the end"
+        )
     chrome = _chrome()
     needing = []
     for path in paths:
@@ -150,7 +189,9 @@ def test_saving_from_jupyterlab_keeps_the_py_unchanged(tmp_path: Path):
 
     path = _pair(tmp_path)
     py_before = path.with_suffix(".py").read_text()
-    manager = contents.build_async_jupytext_contents_manager_class(AsyncLargeFileManager)(root_dir=str(tmp_path))
+    manager = contents.build_async_jupytext_contents_manager_class(AsyncLargeFileManager)(
+        root_dir=str(tmp_path)
+    )
 
     async def save_as_jupyterlab_would() -> None:
         model = await manager.get("notebooks/05_demo.ipynb")

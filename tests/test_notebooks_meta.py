@@ -33,7 +33,11 @@ def _nb(path: Path) -> dict:
 
 def _code(path: Path) -> list[tuple[int, str]]:
     """(1-based cell number, source) of every code cell."""
-    return [(i, "".join(c["source"])) for i, c in enumerate(_nb(path)["cells"], start=1) if c["cell_type"] == "code"]
+    return [
+        (i, "".join(c["source"]))
+        for i, c in enumerate(_nb(path)["cells"], start=1)
+        if c["cell_type"] == "code"
+    ]
 
 
 def _outputs(path: Path) -> list[tuple[int, dict]]:
@@ -70,7 +74,9 @@ def test_there_are_notebooks():
 def test_paired_py_file_is_in_sync(path):
     py = path.with_suffix(".py")
     assert py.exists(), f"{py.name} missing: run `make sync`"
-    assert _cells(jupytext.read(path)) == _cells(jupytext.read(py)), f"{path.name} and {py.name} differ: run `make sync`"
+    assert _cells(jupytext.read(path)) == _cells(jupytext.read(py)), (
+        f"{path.name} and {py.name} differ: run `make sync`"
+    )
 
 
 @nb_params
@@ -99,7 +105,9 @@ def test_tensorflow_environment_set_before_import(path):
         return
     env_first = 0 <= src.find("TF_CPP_MIN_LOG_LEVEL") < min(tf)
     helpers_first = 0 <= src.find("import helpers") < min(tf)  # helpers sets TF's environment
-    assert env_first or helpers_first, "import helpers before TensorFlow/Keras (it sets TF's environment)"
+    assert env_first or helpers_first, (
+        "import helpers before TensorFlow/Keras (it sets TF's environment)"
+    )
 
 
 @nb_params
@@ -108,13 +116,17 @@ def test_no_machine_paths_in_sources(path):
     text = py.read_text(encoding="utf-8") if py.exists() else ""
     text += "\n" + "\n".join("".join(c["source"]) for c in _nb(path)["cells"])
     found = _lines(text, MACHINE_PATH_IN_SOURCE)
-    assert not found, f"machine paths or private folders in the notebook's text or code: {found}; use data_dir()/relative paths"
+    assert not found, (
+        f"machine paths or private folders in the notebook's text or code: {found}; use data_dir()/relative paths"
+    )
 
 
 @nb_params
 def test_no_shell_escapes(path):
     found = [f"cell {i}: {ln}" for i, s in _code(path) for ln in _lines(s, SHELL)]
-    assert not found, f"shell escapes in code cells: {found}; use Python (subprocess) or the Makefile instead"
+    assert not found, (
+        f"shell escapes in code cells: {found}; use Python (subprocess) or the Makefile instead"
+    )
 
 
 @nb_params
@@ -127,8 +139,14 @@ def test_outputs_present(path):
 
 @nb_params
 def test_no_error_outputs(path):
-    errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:80]}" for i, o in _outputs(path) if o["output_type"] == "error"]
-    assert not errors, f"stored outputs are errors {errors}: fix the cells and run the notebook again"
+    errors = [
+        f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:80]}"
+        for i, o in _outputs(path)
+        if o["output_type"] == "error"
+    ]
+    assert not errors, (
+        f"stored outputs are errors {errors}: fix the cells and run the notebook again"
+    )
 
 
 @nb_params
@@ -147,5 +165,11 @@ def test_no_progress_bars(path):
 
 @nb_params
 def test_no_machine_paths_in_outputs(path):
-    found = [f"cell {i}: {ln}" for i, o in _outputs(path) for ln in _lines(_output_text(o), MACHINE_PATH_IN_OUTPUT)]
-    assert not found, f"machine paths shown in the outputs {found[:5]}: print paths relative to the repository"
+    found = [
+        f"cell {i}: {ln}"
+        for i, o in _outputs(path)
+        for ln in _lines(_output_text(o), MACHINE_PATH_IN_OUTPUT)
+    ]
+    assert not found, (
+        f"machine paths shown in the outputs {found[:5]}: print paths relative to the repository"
+    )

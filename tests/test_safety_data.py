@@ -19,7 +19,9 @@ from helpers.data import ChecksumError, DataError, RemoteFile
 
 
 def _register(monkeypatch, key: str, url: str, path: str, payload: bytes) -> None:
-    spec = RemoteFile(url=url, path=path, sha256=hashlib.sha256(payload).hexdigest(), size=len(payload))
+    spec = RemoteFile(
+        url=url, path=path, sha256=hashlib.sha256(payload).hexdigest(), size=len(payload)
+    )
     monkeypatch.setitem(data.REGISTRY, key, spec)
 
 
@@ -38,7 +40,9 @@ def _imdb_members(n: int = 3) -> dict[str, bytes]:
     for split in ("train", "test"):
         for label, rating in (("pos", 8), ("neg", 3)):
             for i in range(n):
-                members[f"aclImdb/{split}/{label}/{i}_{rating}.txt"] = f"{split} {label} review {i}".encode()
+                members[f"aclImdb/{split}/{label}/{i}_{rating}.txt"] = (
+                    f"{split} {label} review {i}".encode()
+                )
     return members
 
 
@@ -121,7 +125,9 @@ def test_5_read_only_crlf_copy_of_the_learner_is_kept_and_explained(monkeypatch,
         assert path.read_bytes() == crlf
 
 
-def test_5_a_file_the_course_downloaded_and_that_got_damaged_is_replaced(http_dir, monkeypatch, isolated):
+def test_5_a_file_the_course_downloaded_and_that_got_damaged_is_replaced(
+    http_dir, monkeypatch, isolated
+):
     folder, base, _ = http_dir
     payload = _official_nsmc(monkeypatch, f"{base}/r.txt")
     (folder / "r.txt").write_bytes(payload)
@@ -139,7 +145,14 @@ def test_5_a_file_the_course_downloaded_and_that_got_damaged_is_replaced(http_di
 
 def test_6_incomplete_aclimdb_is_moved_aside_not_deleted(imdb_archive_served, isolated, capsys):
     mine = isolated / "data" / "imdb" / "aclImdb"
-    _write_tree(mine, {"train/unsup/0_0.txt": b"unlabelled", "my_notes.md": b"keep me", "train/pos/1_9.txt": b"x"})
+    _write_tree(
+        mine,
+        {
+            "train/unsup/0_0.txt": b"unlabelled",
+            "my_notes.md": b"keep me",
+            "train/pos/1_9.txt": b"x",
+        },
+    )
     df = helpers.load_imdb("test")
     assert len(df) == 6
     kept = list((isolated / "data" / "imdb").glob("aclImdb.incomplete-*"))
@@ -172,7 +185,8 @@ def test_7_junk_txt_files_are_not_loaded_as_reviews(imdb_full, capsys):
     (imdb_full / "test" / "pos" / "notes.txt").write_text("my notes")
     (imdb_full / "test" / "neg" / "urls_neg.txt").write_text("http://example.org")
     df = data.read_imdb_folder(imdb_full, "test")
-    assert len(df) == 6 and "my notes" not in set(df.text)
+    assert len(df) == 6
+    assert "my notes" not in set(df.text)
     assert "notes.txt" in capsys.readouterr().out
 
 
@@ -196,7 +210,9 @@ def test_7_symlinked_reviews_do_not_count_as_a_complete_folder(imdb_full, tmp_pa
 
 def test_10_status_does_not_call_zero_byte_or_corrupt_files_full(monkeypatch, isolated):
     payload = _official_nsmc(monkeypatch)
-    _register(monkeypatch, "nsmc_test", "http://127.0.0.1:9/never", "nsmc/ratings_test.txt", payload)
+    _register(
+        monkeypatch, "nsmc_test", "http://127.0.0.1:9/never", "nsmc/ratings_test.txt", payload
+    )
     folder = isolated / "data" / "nsmc"
     folder.mkdir(parents=True)
     (folder / "ratings_train.txt").write_bytes(b"")
@@ -215,13 +231,17 @@ def test_10_status_does_not_call_a_zero_byte_imdb_archive_full(monkeypatch, isol
     archive = isolated / "data" / "imdb" / "aclImdb_v1.tar.gz"
     archive.parent.mkdir(parents=True)
     archive.write_bytes(b"")
-    assert not helpers.dataset_status().set_index("dataset").loc["IMDB", "on disk"].startswith("full")
+    assert (
+        not helpers.dataset_status().set_index("dataset").loc["IMDB", "on disk"].startswith("full")
+    )
 
 
 # ------------------------------------------------------------------ 12. unusable data folders
 
 
-def test_12_data_dir_that_is_a_file_falls_back_to_the_sample_with_a_notice(monkeypatch, tmp_path, capsys):
+def test_12_data_dir_that_is_a_file_falls_back_to_the_sample_with_a_notice(
+    monkeypatch, tmp_path, capsys
+):
     not_a_folder = tmp_path / "data.txt"
     not_a_folder.write_text("oops")
     monkeypatch.setenv("COURSE_DATA_DIR", str(not_a_folder))
@@ -236,7 +256,9 @@ def test_12_data_dir_that_is_a_file_falls_back_to_the_sample_with_a_notice(monke
 
 
 @pytest.mark.parametrize("offline", ["1", "0"])
-def test_12_missing_data_folder_in_a_read_only_checkout_falls_back(monkeypatch, tmp_path, capsys, offline):
+def test_12_missing_data_folder_in_a_read_only_checkout_falls_back(
+    monkeypatch, tmp_path, capsys, offline
+):
     monkeypatch.setenv("COURSE_DATA_DIR", str(_unwritable(tmp_path, exists=False)))
     monkeypatch.setenv("COURSE_OFFLINE", offline)
     monkeypatch.setenv("COURSE_PROFILE", "full")
@@ -253,7 +275,8 @@ def test_12_read_only_data_folder_falls_back_and_says_what_to_fix(monkeypatch, t
     _official_nsmc(monkeypatch)
     assert len(helpers.load_nsmc("train")) == 10_000
     out = capsys.readouterr().out
-    assert "cannot write to the data folder" in out and "COURSE_DATA_DIR" in out
+    assert "cannot write to the data folder" in out
+    assert "COURSE_DATA_DIR" in out
 
 
 # ------------------------------------------------------------------ 13. concurrent first use
@@ -267,7 +290,7 @@ def _in_threads(n: int, fn) -> list:
         barrier.wait()
         try:
             results[i] = fn()
-        except BaseException as err:  # noqa: BLE001 - collected and checked by the test
+        except BaseException as err:
             results[i] = err
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
@@ -305,7 +328,9 @@ def test_13_one_download_when_several_processes_ask_at_once(http_dir, monkeypatc
     assert len(calls) == 1
 
 
-def test_13_concurrent_detection_of_a_damaged_download_replaces_it_once(http_dir, monkeypatch, isolated):
+def test_13_concurrent_detection_of_a_damaged_download_replaces_it_once(
+    http_dir, monkeypatch, isolated
+):
     folder, base, _ = http_dir
     payload = _official_nsmc(monkeypatch, f"{base}/r.txt")
     (folder / "r.txt").write_bytes(payload)
@@ -317,10 +342,13 @@ def test_13_concurrent_detection_of_a_damaged_download_replaces_it_once(http_dir
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     calls = []
     real = data.download
-    monkeypatch.setattr(data, "download", lambda *a, **k: (calls.append(1), time.sleep(0.2), real(*a, **k))[2])
+    monkeypatch.setattr(
+        data, "download", lambda *a, **k: (calls.append(1), time.sleep(0.2), real(*a, **k))[2]
+    )
     results = _in_threads(4, lambda: data.fetch("nsmc_train"))
     assert all(isinstance(r, Path) for r in results), results
-    assert len(calls) == 1 and path.read_bytes() == payload
+    assert len(calls) == 1
+    assert path.read_bytes() == payload
 
 
 # ------------------------------------------------------------------ 14. clear errors, stale .part files
@@ -360,7 +388,8 @@ def test_14_stale_part_files_of_killed_downloads_are_removed(http_dir, monkeypat
     other.write_bytes(b"mine")
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     assert data.fetch("nsmc_train").read_bytes() == payload
-    assert not stale.exists() and other.exists()
+    assert not stale.exists()
+    assert other.exists()
 
 
 def test_written_files_get_the_usual_permissions_not_mkstemps_0600(http_dir, monkeypatch, isolated):

@@ -23,7 +23,12 @@ def _readme(tmp_path: Path, text: str = README) -> Path:
 
 
 def _result_file(folder: Path, stem: str, **fields) -> Path:
-    record = {"notebook": stem, "profile": "full", "wall_time_s": 12.0, "metrics": {"headline": {"acc": 0.9}}}
+    record = {
+        "notebook": stem,
+        "profile": "full",
+        "wall_time_s": 12.0,
+        "metrics": {"headline": {"acc": 0.9}},
+    }
     record.update(fields)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}.json"
@@ -43,11 +48,19 @@ def test_1_record_results_refuses_after_a_sample_was_served(monkeypatch, isolate
     before = published.read_bytes()
     monkeypatch.setenv("COURSE_PROFILE", "full")
     helpers.load_nsmc("test")  # offline in tests: the bundled sample
-    assert helpers.record_results("07_nsmc_korean_sentiment", data_sizes={"test": 2000}, accuracy=0.5) is None
+    assert (
+        helpers.record_results("07_nsmc_korean_sentiment", data_sizes={"test": 2000}, accuracy=0.5)
+        is None
+    )
     out = capsys.readouterr().out
-    assert "NOT recorded" in out and "NSMC" in out and "make data" in out and "COURSE_DATA_DIR" in out
+    assert "NOT recorded" in out
+    assert "NSMC" in out
+    assert "make data" in out
+    assert "COURSE_DATA_DIR" in out
     assert published.read_bytes() == before
-    assert sorted(p.name for p in (isolated / "results").iterdir()) == ["07_nsmc_korean_sentiment.json"]
+    assert sorted(p.name for p in (isolated / "results").iterdir()) == [
+        "07_nsmc_korean_sentiment.json"
+    ]
 
 
 def test_1_record_results_writes_what_data_was_served(monkeypatch, isolated):
@@ -61,7 +74,7 @@ def test_1_record_results_writes_what_data_was_served(monkeypatch, isolated):
 def test_1_results_from_a_sample_run_are_not_put_in_the_readme(isolated, tmp_path):
     _result_file(isolated / "results", "07_x", data_served={"NSMC": "sample"})
     readme = _readme(tmp_path)
-    with pytest.raises(results.ResultsError, match="07_x.json"):
+    with pytest.raises(results.ResultsError, match=r"07_x\.json"):
         results.update_readme(readme)
     assert readme.read_text() == README
 
@@ -79,16 +92,24 @@ def test_2_notebook_field_must_match_the_file_name(isolated, tmp_path):
 
 
 def test_2_pipes_newlines_html_and_markers_in_metrics_are_escaped(isolated, tmp_path):
-    headline = {"a|b": "x\ny", "end": "<!-- RESULTS:END -->\n## Injected <img src=x>", "acc": 0.91234}
+    headline = {
+        "a|b": "x\ny",
+        "end": "<!-- RESULTS:END -->\n## Injected <img src=x>",
+        "acc": 0.91234,
+    }
     _result_file(isolated / "results", "98_demo", metrics={"headline": headline})
     readme = _readme(tmp_path)
     for _ in range(3):  # idempotent: the block never copies itself
         results.update_readme(readme)
     text = readme.read_text()
-    assert text.count("<!-- RESULTS:START -->") == 1 and text.count("<!-- RESULTS:END -->") == 1
-    assert text.startswith("intro\n<!-- RESULTS:START -->\n") and text.endswith("<!-- RESULTS:END -->\noutro | with a pipe\n")
+    assert text.count("<!-- RESULTS:START -->") == 1
+    assert text.count("<!-- RESULTS:END -->") == 1
+    assert text.startswith("intro\n<!-- RESULTS:START -->\n")
+    assert text.endswith("<!-- RESULTS:END -->\noutro | with a pipe\n")
     rows = _block(text).splitlines()
-    assert len(rows) == 3 and "<img" not in text and "## Injected" in rows[2]
+    assert len(rows) == 3
+    assert "<img" not in text
+    assert "## Injected" in rows[2]
     assert rows[2].startswith("| 98_demo | a\\|b=x y, end=&lt;!-- RESULTS:END --&gt; ## Injected")
     assert rows[2].count(" | ") == 2  # three cells, as many as the header
 
@@ -106,7 +127,9 @@ def test_2_readme_without_exactly_one_marker_pair_is_left_untouched(isolated, tm
 
 
 @pytest.mark.parametrize("make", [False, True], ids=["missing", "empty"])
-def test_3_missing_or_empty_results_folder_is_an_error_and_the_readme_stays(monkeypatch, isolated, tmp_path, capsys, make):
+def test_3_missing_or_empty_results_folder_is_an_error_and_the_readme_stays(
+    monkeypatch, isolated, tmp_path, capsys, make
+):
     folder = isolated / "results-typo"
     if make:
         folder.mkdir()
@@ -121,12 +144,20 @@ def test_3_missing_or_empty_results_folder_is_an_error_and_the_readme_stays(monk
     assert readme.read_text() == README
 
 
-@pytest.mark.parametrize("content", ["{not json", "[]", '{"notebook": "97_bad"}', '{"notebook": "97_bad", "profile": "full", "wall_time_s": 1, "metrics": 3}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[]",
+        '{"notebook": "97_bad"}',
+        '{"notebook": "97_bad", "profile": "full", "wall_time_s": 1, "metrics": 3}',
+    ],
+)
 def test_3_malformed_results_file_is_an_error_naming_it(isolated, tmp_path, content):
     _result_file(isolated / "results", "96_good")
     (isolated / "results" / "97_bad.json").write_text(content)
     readme = _readme(tmp_path)
-    with pytest.raises(results.ResultsError, match="97_bad.json"):
+    with pytest.raises(results.ResultsError, match=r"97_bad\.json"):
         results.update_readme(readme)
     assert readme.read_text() == README
 
@@ -134,7 +165,9 @@ def test_3_malformed_results_file_is_an_error_naming_it(isolated, tmp_path, cont
 # ------------------------------------------------------------------ 4. record_results writes only results/<name>.json
 
 
-@pytest.mark.parametrize("name", ["../escaped", "ABSOLUTE", "", ".", "..", "a/b", "99_x.json", "99 x", "x_99", None])
+@pytest.mark.parametrize(
+    "name", ["../escaped", "ABSOLUTE", "", ".", "..", "a/b", "99_x.json", "99 x", "x_99", None]
+)
 def test_4_only_notebook_names_are_accepted(monkeypatch, isolated, name):
     monkeypatch.setenv("COURSE_PROFILE", "full")
     if name == "ABSOLUTE":
@@ -157,8 +190,13 @@ def test_4_the_printed_path_is_the_written_path(monkeypatch, isolated, capsys):
 
 def test_14_numpy_sizes_and_array_metrics_are_recorded(monkeypatch, isolated):
     monkeypatch.setenv("COURSE_PROFILE", "full")
-    helpers.record_results("95_demo", data_sizes={"train": np.int64(800), "test": np.int32(200)},
-                           curve=np.array([0.5, 0.25]), best=np.float32(0.25), table={"a": np.arange(2)})
+    helpers.record_results(
+        "95_demo",
+        data_sizes={"train": np.int64(800), "test": np.int32(200)},
+        curve=np.array([0.5, 0.25]),
+        best=np.float32(0.25),
+        table={"a": np.arange(2)},
+    )
     rec = json.loads((isolated / "results" / "95_demo.json").read_text())
     assert rec["data_sizes"] == {"train": 800, "test": 200}
     assert rec["metrics"] == {"curve": [0.5, 0.25], "best": 0.25, "table": {"a": [0, 1]}}
@@ -179,7 +217,8 @@ def test_12_unwritable_results_folder_is_a_message_not_a_crash(monkeypatch, isol
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(blocker / "results"))
     monkeypatch.setenv("COURSE_PROFILE", "full")
     assert helpers.record_results("94_demo", accuracy=0.5) is None
-    assert "NOT recorded" in capsys.readouterr().out and blocker.read_text() == "x"
+    assert "NOT recorded" in capsys.readouterr().out
+    assert blocker.read_text() == "x"
 
 
 # ------------------------------------------------------------------ headline metrics with uncertainty
@@ -196,16 +235,24 @@ def test_headline_intervals_and_seed_summaries_render(isolated):
     }
     _result_file(isolated / "results", "93_demo", metrics={"headline": headline})
     row = results.results_table().splitlines()[2]
-    assert row == ("| 93_demo | lstm_acc=0.8812 [0.8770, 0.8853], lstm_seeds=0.8812 ± 0.0040 (3 seeds), "
-                   "mse=0.0002737 [0.0002, 0.0003], plain=0.09123, name=BiLSTM, epochs=3 | 12 s |")
+    assert row == (
+        "| 93_demo | lstm_acc=0.8812 [0.8770, 0.8853], lstm_seeds=0.8812 ± 0.0040 (3 seeds), "
+        "mse=0.0002737 [0.0002, 0.0003], plain=0.09123, name=BiLSTM, epochs=3 | 12 s |"
+    )
     assert results.results_table().splitlines()[0] == (
-        "| notebook | headline metrics (test split) | wall time (start to record call) |")
+        "| notebook | headline metrics (test split) | wall time (start to record call) |"
+    )
 
 
 def test_headline_intervals_from_helpers_stats_round_trip(monkeypatch, isolated):
     monkeypatch.setenv("COURSE_PROFILE", "full")
     y = np.array([0, 1] * 50)
     interval = helpers.stats.bootstrap_ci(y, y, helpers.stats.accuracy, n_boot=200, seed=0)
-    helpers.record_results("92_demo", headline={"acc": interval.as_dict(), "seeds": helpers.stats.seed_summary([0.8, 0.9, 0.85])})
+    helpers.record_results(
+        "92_demo",
+        headline={"acc": interval.as_dict(), "seeds": helpers.stats.seed_summary([0.8, 0.9, 0.85])},
+    )
     row = results.results_table().splitlines()[2]
-    assert row.startswith("| 92_demo | acc=1.0000 [1.0000, 1.0000], seeds=0.8500 ± 0.0500 (3 seeds) |")
+    assert row.startswith(
+        "| 92_demo | acc=1.0000 [1.0000, 1.0000], seeds=0.8500 ± 0.0500 (3 seeds) |"
+    )

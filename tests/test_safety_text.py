@@ -11,13 +11,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-import helpers  # noqa: E402
-from helpers import korean  # noqa: E402
-from helpers.text import check_texts  # noqa: E402
+import helpers
+from helpers import korean
+from helpers.text import check_texts
 
 
 def _counts(fig) -> list[int]:
@@ -33,7 +33,8 @@ def test_8_keras_shaped_predictions_count_each_example_once():
     y = np.array([0, 0, 1, 1, 1])
     pred = np.array([[0], [1], [1], [1], [0]])  # what model.predict(...) > 0.5 gives: shape (n, 1)
     fig = helpers.plot_confusion_matrix(y, pred)
-    assert _counts(fig) == [1, 1, 1, 2] and sum(_counts(fig)) == 5
+    assert _counts(fig) == [1, 1, 1, 2]
+    assert sum(_counts(fig)) == 5
     plt.close(fig)
 
 
@@ -66,14 +67,20 @@ def test_9_cache_key_is_unambiguous():
     assert korean.texts_sha256(["a\n", ""]) != korean.texts_sha256(["a", "\n"])
     assert korean.texts_sha256([]) != korean.texts_sha256([""])
     settings = korean.KIWI_SETTINGS
-    assert korean.cache_key(["좋다\n싫다"], **settings) != korean.cache_key(["좋다", "싫다"], **settings)
+    assert korean.cache_key(["좋다\n싫다"], **settings) != korean.cache_key(
+        ["좋다", "싫다"], **settings
+    )
 
 
 def test_9_two_corpora_that_used_to_share_a_key_get_their_own_results(tmp_path):
-    first, second = ["좋다\n싫다", "영화"], ["좋다", "싫다\n영화"]  # same count, same newline-joined text
+    first, second = (
+        ["좋다\n싫다", "영화"],
+        ["좋다", "싫다\n영화"],
+    )  # same count, same newline-joined text
     korean.kiwi_morphemes_cached(first, folder=tmp_path)
     out, info = korean.kiwi_morphemes_cached(second, folder=tmp_path)
-    assert out == korean.kiwi_morphemes(second) and not info["hit"]
+    assert out == korean.kiwi_morphemes(second)
+    assert not info["hit"]
 
 
 def test_9_writers_use_unique_temporary_names(tmp_path, monkeypatch):
@@ -85,7 +92,8 @@ def test_9_writers_use_unique_temporary_names(tmp_path, monkeypatch):
         korean.kiwi_morphemes_cached(texts, folder=tmp_path)
         for p in tmp_path.glob("*.json.gz"):
             p.unlink()
-    assert len(moved) == 2 and moved[0] != moved[1]
+    assert len(moved) == 2
+    assert moved[0] != moved[1]
 
 
 def test_9_concurrent_writers_all_get_the_result(tmp_path):
@@ -98,7 +106,7 @@ def test_9_concurrent_writers_all_get_the_result(tmp_path):
         barrier.wait()
         try:
             out[i] = korean.kiwi_morphemes_cached(texts, folder=tmp_path)[0]
-        except BaseException as err:  # noqa: BLE001 - checked below
+        except BaseException as err:
             out[i] = err
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
@@ -117,8 +125,11 @@ def test_9_truncated_cache_file_is_rebuilt(tmp_path):
     with pytest.raises(EOFError):
         gzip.decompress(path.read_bytes())
     again, info = korean.kiwi_morphemes_cached(texts, folder=tmp_path)
-    assert again == first and not info["hit"]
-    assert korean.kiwi_morphemes_cached(texts, folder=tmp_path)[1]["hit"]  # rebuilt, not broken forever
+    assert again == first
+    assert not info["hit"]
+    assert korean.kiwi_morphemes_cached(texts, folder=tmp_path)[1][
+        "hit"
+    ]  # rebuilt, not broken forever
 
 
 def _unwritable(tmp_path: Path) -> Path:
@@ -138,7 +149,8 @@ def _unwritable(tmp_path: Path) -> Path:
 def test_9_read_only_cache_folder_degrades_to_no_cache(tmp_path, capsys):
     texts = ["정말 재밌다"]
     out, info = korean.kiwi_morphemes_cached(texts, folder=_unwritable(tmp_path))
-    assert out == korean.kiwi_morphemes(texts) and not info["hit"]
+    assert out == korean.kiwi_morphemes(texts)
+    assert not info["hit"]
     assert "could not write the Kiwi cache" in capsys.readouterr().out
 
 
@@ -146,8 +158,9 @@ def test_9_data_dir_that_is_a_file_degrades_to_no_cache(tmp_path, monkeypatch, c
     blocker = tmp_path / "data.txt"
     blocker.write_text("x")
     monkeypatch.setenv("COURSE_DATA_DIR", str(blocker))
-    out, info = korean.kiwi_morphemes_cached(["좋아요"])
-    assert out == korean.kiwi_morphemes(["좋아요"]) and "no Kiwi cache" in capsys.readouterr().out
+    out, _info = korean.kiwi_morphemes_cached(["좋아요"])
+    assert out == korean.kiwi_morphemes(["좋아요"])
+    assert "no Kiwi cache" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------ 11. Unicode and types
@@ -167,10 +180,13 @@ def test_11_decomposed_hangul_gives_the_same_tokens_as_composed():
 def test_11_decomposed_hangul_shares_the_cache_of_composed(tmp_path):
     korean.kiwi_morphemes_cached([NFC], folder=tmp_path)
     out, info = korean.kiwi_morphemes_cached([NFD], folder=tmp_path)
-    assert info["hit"] and out == korean.kiwi_morphemes([NFC])
+    assert info["hit"]
+    assert out == korean.kiwi_morphemes([NFC])
 
 
-@pytest.mark.parametrize("tokenize", [korean.whitespace_tokens, korean.syllable_tokens, korean.kiwi_morphemes])
+@pytest.mark.parametrize(
+    "tokenize", [korean.whitespace_tokens, korean.syllable_tokens, korean.kiwi_morphemes]
+)
 def test_11_tokenizers_reject_none_and_bytes_clearly(tokenize):
     with pytest.raises(TypeError, match="NoneType, not str"):
         tokenize(None)

@@ -29,7 +29,7 @@ def test_bootstrap_ci_is_reproducible_and_accepts_keras_shape():
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (([], []), "empty"),
         (([0, 1], [0]), "differ in length"),
@@ -47,9 +47,13 @@ def test_paired_bootstrap_detects_a_real_difference_and_calls_a_tie():
     good = np.where(rng.random(2000) < 0.9, y, 1 - y)
     bad = np.where(rng.random(2000) < 0.7, y, 1 - y)
     res = stats.paired_bootstrap(y, good, bad)
-    assert res.difference > 0.15 and not res.is_tie and res.p_value < 0.01
+    assert res.difference > 0.15
+    assert not res.is_tie
+    assert res.p_value < 0.01
     same = stats.paired_bootstrap(y, good, good)
-    assert same.difference == 0 and same.is_tie and same.p_value == 1.0
+    assert same.difference == 0
+    assert same.is_tie
+    assert same.p_value == 1.0
     assert "tie" in str(same)
 
 
@@ -79,9 +83,10 @@ def test_mcnemar_stays_finite_for_large_counts():
 def test_mean_sd_and_formats():
     assert stats.mean_sd([1.0, 2.0, 3.0]) == (2.0, 1.0)
     assert stats.mean_sd([5.0]) == (5.0, 0.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one"):
         stats.mean_sd([])
     assert stats.fmt_mean_sd([1.0, 2.0, 3.0], digits=1) == "2.0 ± 1.0 (3 seeds)"
     assert stats.fmt_ci(0.5, 0.4, 0.6, digits=2) == "0.50 [0.40, 0.60]"
     summary = stats.seed_summary(np.array([0.1, 0.3]))
-    assert summary["n"] == 2 and summary["values"] == [0.1, 0.3]
+    assert summary["n"] == 2
+    assert summary["values"] == [0.1, 0.3]

@@ -29,7 +29,9 @@ class FakeModel:
 
     def predict(self, x: np.ndarray, verbose: int = 0) -> np.ndarray:
         self.seen.append(x)
-        p = np.array([[t.split().count("good") / max(1, len(t.split()))] for t in x], dtype="float32")
+        p = np.array(
+            [[t.split().count("good") / max(1, len(t.split()))] for t in x], dtype="float32"
+        )
         return np.hstack([1 - p, p]) if self.two_columns else p
 
 
@@ -102,7 +104,9 @@ def test_predict_proba_passes_an_object_array_of_strings():
     model = FakeModel()
     predict_proba(model, ["good", "bad"])
     (x,) = model.seen
-    assert isinstance(x, np.ndarray) and x.dtype == object and list(x) == ["good", "bad"]
+    assert isinstance(x, np.ndarray)
+    assert x.dtype == object
+    assert list(x) == ["good", "bad"]
 
 
 def test_predict_proba_takes_last_column_of_a_two_way_softmax():
@@ -153,7 +157,7 @@ def test_prefix_sentiment_uses_custom_split_and_join():
 
 
 def test_prefix_sentiment_rejects_empty_sentence():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="empty"):
         prefix_sentiment(FakeModel(), "  ")
 
 

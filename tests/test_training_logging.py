@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-import helpers  # noqa: F401  (sets TensorFlow's environment first)
+import helpers
 
 keras = pytest.importorskip("keras")
 
@@ -32,7 +32,8 @@ def test_epoch_logger_prints_the_chosen_metrics_in_order(capsys):
     logger = EpochLogger(metrics=("val_loss", "loss", "absent"))
     _run(logger, [{"loss": 0.5, "val_loss": np.float32(0.75), "accuracy": 0.9}])
     (line,) = _parsed(capsys.readouterr().out)
-    assert line["epoch"] == "1" and line["prefix"] == ""
+    assert line["epoch"] == "1"
+    assert line["prefix"] == ""
     assert line["shown"] == "val_loss 0.7500  loss 0.5000"  # requested order, absent keys skipped
 
 
@@ -52,14 +53,16 @@ def test_epoch_logger_every_below_one_means_every_epoch(capsys, every):
 def test_epoch_logger_without_metrics_shows_every_key(capsys):
     _run(EpochLogger(metrics=None, prefix="lstm: "), [{"loss": 1.0, "accuracy": 0.25}])
     (line,) = _parsed(capsys.readouterr().out)
-    assert line["prefix"] == "lstm: " and line["shown"] == "loss 1.0000  accuracy 0.2500"
+    assert line["prefix"] == "lstm: "
+    assert line["shown"] == "loss 1.0000  accuracy 0.2500"
 
 
 def test_epoch_logger_quiet_prints_nothing_but_times(capsys):
     logger = EpochLogger(quiet=True)
     _run(logger, [{"loss": 1.0}, None])
     assert capsys.readouterr().out == ""
-    assert len(logger.epoch_times) == 2 and all(t >= 0 for t in logger.epoch_times)
+    assert len(logger.epoch_times) == 2
+    assert all(t >= 0 for t in logger.epoch_times)
 
 
 def test_epoch_logger_times_each_epoch(monkeypatch, capsys):
@@ -80,7 +83,8 @@ def test_epoch_logger_in_keras_fit_replaces_the_progress_bar(capsys):
     model.fit(x, x[:, :1], validation_data=(x, x[:, :1]), epochs=3, verbose=0, callbacks=[logger])
     out = capsys.readouterr().out
     lines = _parsed(out)
-    assert [ln["epoch"] for ln in lines] == ["1", "2", "3"] and "━" not in out
+    assert [ln["epoch"] for ln in lines] == ["1", "2", "3"]
+    assert "━" not in out
     assert all(re.fullmatch(r"loss \d+\.\d{4}  val_loss \d+\.\d{4}", ln["shown"]) for ln in lines)
     assert len(logger.epoch_times) == 3
 
@@ -94,7 +98,14 @@ def test_timer_measures_the_block(monkeypatch):
 
 
 def test_timer_measures_real_time_and_survives_exceptions():
-    with pytest.raises(RuntimeError), Timer() as t:
-        time.sleep(0.02)
-        raise RuntimeError("boom")
+    def timed_failure() -> None:
+        with Timer() as timer:
+            holder.append(timer)
+            time.sleep(0.02)
+            raise RuntimeError("boom")
+
+    holder: list[Timer] = []
+    with pytest.raises(RuntimeError, match="boom"):
+        timed_failure()
+    t = holder[0]
     assert 0.02 <= t.seconds < 5  # the exception is not swallowed, and the time is kept

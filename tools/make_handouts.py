@@ -35,7 +35,9 @@ from nbconvert.preprocessors import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION_TAG = "solution"
-RESULTS_TAG = "record-results"  # given here, in memory, to the cell that calls helpers.record_results
+RESULTS_TAG = (
+    "record-results"  # given here, in memory, to the cell that calls helpers.record_results
+)
 
 README = """# LSTM course: student handouts
 
@@ -52,7 +54,9 @@ Made by `make student` from the course repository; solutions are in the full not
 
 
 def _chrome():
-    spec = importlib.util.spec_from_file_location("notebook_chrome", ROOT / "tools" / "notebook_chrome.py")
+    spec = importlib.util.spec_from_file_location(
+        "notebook_chrome", ROOT / "tools" / "notebook_chrome.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -78,12 +82,15 @@ def _names(source: str) -> tuple[set[str], set[str]]:
 def needs_solutions(nb: nbformat.NotebookNode) -> list:
     """Code cells outside the solutions that read a name only the solution cells define (they
     would fail in the handout). Cells removed this way count as solutions for the cells after them."""
+
     def removed(cell) -> bool:
         return bool({SOLUTION_TAG, RESULTS_TAG} & set(cell.get("metadata", {}).get("tags", [])))
 
     code = [c for c in nb.cells if c.cell_type == "code"]
     kept_names = set().union(*[_names(c.source)[0] for c in code if not removed(c)] or [set()])
-    only_in_solutions = set().union(*[_names(c.source)[0] for c in code if removed(c)] or [set()]) - kept_names
+    only_in_solutions = (
+        set().union(*[_names(c.source)[0] for c in code if removed(c)] or [set()]) - kept_names
+    )
     found = []
     for cell in code:
         if removed(cell):
@@ -99,17 +106,22 @@ def handout(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The notebook without solution cells, outputs and execution counts (a new object)."""
     nb = copy.deepcopy(nb)
     _chrome().tag_solutions(nb)  # same rule as the committed tags; adds nothing where tags exist
-    for cell in nb.cells:  # the course's bookkeeping: a student's run must not rewrite results/*.json
+    for (
+        cell
+    ) in nb.cells:  # the course's bookkeeping: a student's run must not rewrite results/*.json
         if cell.cell_type == "code" and "record_results(" in cell.source:
             cell.setdefault("metadata", {}).setdefault("tags", []).append(RESULTS_TAG)
     for cell in needs_solutions(nb):  # e.g. a closing cell that prints an exercise's result
         cell.setdefault("metadata", {}).setdefault("tags", []).append(RESULTS_TAG)
     resources: dict = {}
-    nb, resources = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG, RESULTS_TAG}, enabled=True).preprocess(
-        nb, resources)
+    nb, resources = TagRemovePreprocessor(
+        remove_cell_tags={SOLUTION_TAG, RESULTS_TAG}, enabled=True
+    ).preprocess(nb, resources)
     nb, resources = ClearOutputPreprocessor(enabled=True).preprocess(nb, resources)
     nb, resources = ClearMetadataPreprocessor(
-        enabled=True, preserve_cell_metadata_mask={"tags"}, preserve_nb_metadata_mask={"kernelspec", "language_info"}
+        enabled=True,
+        preserve_cell_metadata_mask={"tags"},
+        preserve_nb_metadata_mask={"kernelspec", "language_info"},
     ).preprocess(nb, resources)
     return nb
 
@@ -118,7 +130,11 @@ def solution_cells(nb: nbformat.NotebookNode) -> list[int]:
     """Indices of cells that are solutions (tagged, or inside a Solutions section)."""
     probe = copy.deepcopy(nb)
     _chrome().tag_solutions(probe)
-    return [i for i, c in enumerate(probe.cells) if SOLUTION_TAG in c.get("metadata", {}).get("tags", [])]
+    return [
+        i
+        for i, c in enumerate(probe.cells)
+        if SOLUTION_TAG in c.get("metadata", {}).get("tags", [])
+    ]
 
 
 def build(out: Path, notebooks: list[Path]) -> list[tuple[str, int, int]]:
@@ -141,15 +157,21 @@ def build(out: Path, notebooks: list[Path]) -> list[tuple[str, int, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Student handouts: solutions removed, outputs cleared.")
+    parser = argparse.ArgumentParser(
+        description="Student handouts: solutions removed, outputs cleared."
+    )
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
     parser.add_argument("--out", type=Path, default=ROOT / "_handouts")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     summary = build(args.out, notebooks)
     for name, kept, removed in summary:
-        print(f"{name:40s} {kept:3d} cells kept, {removed:2d} removed (solutions and the cells that need them)")
-    print(f"Handouts in {args.out}/notebooks/ ({len(notebooks)} notebooks) and {args.out}/lstm-course-handouts.zip.")
+        print(
+            f"{name:40s} {kept:3d} cells kept, {removed:2d} removed (solutions and the cells that need them)"
+        )
+    print(
+        f"Handouts in {args.out}/notebooks/ ({len(notebooks)} notebooks) and {args.out}/lstm-course-handouts.zip."
+    )
     return 0
 
 

@@ -24,9 +24,13 @@ def main() -> None:
     out = repo_root() / "helpers" / "samples"
     for split in ("train", "test"):
         imdb = balanced_sample(read_imdb_folder(imdb_dir(), split), SIZES["IMDB"][split])
-        imdb.to_csv(out / f"IMDB_{split}.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
+        imdb.to_csv(
+            out / f"IMDB_{split}.csv.gz", index=False, compression={"method": "gzip", "mtime": 0}
+        )
         nsmc = balanced_sample(read_nsmc_file(fetch(f"nsmc_{split}")), SIZES["NSMC"][split])
-        nsmc.to_csv(out / f"NSMC_{split}.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
+        nsmc.to_csv(
+            out / f"NSMC_{split}.csv.gz", index=False, compression={"method": "gzip", "mtime": 0}
+        )
         print(split, len(imdb), len(nsmc))
 
 

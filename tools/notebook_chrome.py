@@ -46,7 +46,7 @@ SOLUTIONS_HEADING = re.compile(r"^solutions?\b", re.I)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
-COLAB_CELL = '''\
+COLAB_CELL = """\
 # On Google Colab only: fetch the course at a fixed version and install its helpers package.
 # The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
 # Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
@@ -64,7 +64,7 @@ if "google.colab" in sys.modules:
         subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True)
     sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
-    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository'''
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository"""
 
 START_HERE_COLAB = (
     "**On Google Colab** (optional, a free GPU): open a notebook with the **Open in Colab** badge at\n"
@@ -90,7 +90,7 @@ def _add_tag(cell: dict, tag: str) -> bool:
     tags = _tags(cell)
     if tag in tags:
         return False
-    cell.setdefault("metadata", {})["tags"] = tags + [tag]
+    cell.setdefault("metadata", {})["tags"] = [*tags, tag]
     return True
 
 
@@ -123,7 +123,9 @@ def _title_index(cells: list) -> int:
     return -1
 
 
-def _upsert(nb, tag: str, cell_type: str, source: str, position: int, cell_id: str, changes: list[str]) -> int:
+def _upsert(
+    nb, tag: str, cell_type: str, source: str, position: int, cell_id: str, changes: list[str]
+) -> int:
     """Update the cell carrying `tag` or insert a new one at `position`; return its index."""
     for i, cell in enumerate(nb.cells):
         if tag in _tags(cell):
@@ -145,8 +147,15 @@ def _upsert(nb, tag: str, cell_type: str, source: str, position: int, cell_id: s
 def add_colab(nb, notebook: str, repo_url: str = REPO_URL, ref: str = REPO_REF) -> list[str]:
     """Badge after the title cell, the Colab set-up cell after the badge."""
     changes: list[str] = []
-    at = _upsert(nb, BADGE_TAG, "markdown", badge_source(repo_url, ref, notebook), _title_index(nb.cells) + 1,
-                 "colab-badge", changes)
+    at = _upsert(
+        nb,
+        BADGE_TAG,
+        "markdown",
+        badge_source(repo_url, ref, notebook),
+        _title_index(nb.cells) + 1,
+        "colab-badge",
+        changes,
+    )
     _upsert(nb, COLAB_TAG, "code", colab_source(repo_url, ref), at + 1, "colab-setup", changes)
     return changes
 
@@ -193,7 +202,7 @@ def tag_solutions(nb) -> list[str]:
                 else:
                     states[-1] = new
             level = new
-        for k, (start, state) in enumerate(zip(starts, states)):
+        for k, (start, state) in enumerate(zip(starts, states, strict=False)):
             end = starts[k + 1] if k + 1 < len(starts) else len(lines)
             text = "\n".join(lines[start:end]).rstrip("\n")
             if k == 0:
@@ -250,7 +259,9 @@ def process(path: Path, check: bool, repo_url: str, ref: str) -> list[str]:
     py = path.with_suffix(".py")
     nb = nbformat.read(path, as_version=4)
     if py.exists() and _cells(jupytext.read(py)) != _cells(nb):
-        raise OutOfSync(f"{path.name} and {py.name} differ: run `make sync` first, then this script")
+        raise OutOfSync(
+            f"{path.name} and {py.name} differ: run `make sync` first, then this script"
+        )
     new = copy.deepcopy(nb)
     changes = chrome(new, path.stem, repo_url, ref)
     if check or not [c for c in changes if not c.startswith("WARNING")]:
@@ -259,16 +270,26 @@ def process(path: Path, check: bool, repo_url: str, ref: str) -> list[str]:
     if py.exists():
         from jupytext.cli import jupytext as jupytext_cli
 
-        jupytext_cli(["--sync", "--quiet", str(path)])  # the .py from the .ipynb, with jupytext.toml
+        jupytext_cli(
+            ["--sync", "--quiet", str(path)]
+        )  # the .py from the .ipynb, with jupytext.toml
     return changes
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Colab badge + cell and solution tags in every notebook pair.")
+    parser = argparse.ArgumentParser(
+        description="Colab badge + cell and solution tags in every notebook pair."
+    )
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook needs changes")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a notebook needs changes"
+    )
     parser.add_argument("--repo-url", default=REPO_URL, help=f"default {REPO_URL}")
-    parser.add_argument("--ref", default=REPO_REF, help=f"tag or commit the Colab cell installs (default {REPO_REF})")
+    parser.add_argument(
+        "--ref",
+        default=REPO_REF,
+        help=f"tag or commit the Colab cell installs (default {REPO_REF})",
+    )
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     pending = 0

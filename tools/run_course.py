@@ -40,7 +40,9 @@ def headline(notebook: str, since: float, results_dir: Path) -> str:
         return "(no results recorded)" if notebook[:2] != "00" else ""
     record = json.loads(path.read_text(encoding="utf-8"))
     metrics: dict[str, Any] = record.get("metrics", {})
-    head = metrics.get("headline") or {k: v for k, v in metrics.items() if not isinstance(v, (dict, list))}
+    head = metrics.get("headline") or {
+        k: v for k, v in metrics.items() if not isinstance(v, (dict, list))
+    }
     parts = []
     for key, value in list(head.items())[:2]:
         parts.append(f"{key}={_fmt(value)}")
@@ -83,7 +85,7 @@ def run_one(path: Path, out_path: Path, log_path: Path) -> tuple[bool, str]:
             text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # tracebacks carry terminal colours
             lines = [ln for ln in text.splitlines() if ln.strip()]
             error = lines[-1] if lines else "a cell failed"
-        except Exception as exc:  # noqa: BLE001 (kernel died, timeout: report, do not hide)
+        except Exception as exc:
             ok, error = False, f"{type(exc).__name__}: {exc}"
     nbformat.write(nb, out_path)  # executed outputs, including the failing cell's traceback
     return ok, error
@@ -92,7 +94,9 @@ def run_one(path: Path, out_path: Path, log_path: Path) -> tuple[bool, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    parser.add_argument("--output-dir", type=Path, help="write executed copies here instead of in place")
+    parser.add_argument(
+        "--output-dir", type=Path, help="write executed copies here instead of in place"
+    )
     parser.add_argument("--keep-going", action="store_true", help="run the rest after a failure")
     args = parser.parse_args(argv)
 
@@ -108,8 +112,11 @@ def main(argv: list[str] | None = None) -> int:
         args.output_dir.mkdir(parents=True, exist_ok=True)
     log_dir = Path(tempfile.mkdtemp(prefix="course-run-"))
     profile = os.environ.get("COURSE_PROFILE", "full")
-    print(f"Running {len(notebooks)} notebook{'s' if len(notebooks) != 1 else ''}, profile {profile}"
-          + (f", executed copies to {args.output_dir}" if args.output_dir else ", in place") + ".")
+    print(
+        f"Running {len(notebooks)} notebook{'s' if len(notebooks) != 1 else ''}, profile {profile}"
+        + (f", executed copies to {args.output_dir}" if args.output_dir else ", in place")
+        + "."
+    )
     width = max(len(p.stem) for p in notebooks)
     failed: list[str] = []
     total = time.time()
@@ -121,12 +128,17 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.time() - start
         status = "ok" if ok else "FAILED"
         detail = headline(path.stem, start, results_dir) if ok else f"{error}  (kernel log: {log})"
-        print(f"[{i}/{len(notebooks)}] {status:6s}  {path.stem:{width}s}  {_duration(seconds)}   {detail}", flush=True)
+        print(
+            f"[{i}/{len(notebooks)}] {status:6s}  {path.stem:{width}s}  {_duration(seconds)}   {detail}",
+            flush=True,
+        )
         if not ok:
             failed.append(path.stem)
             if not args.keep_going:
                 break
-    print(f"{'All ok' if not failed else 'FAILED: ' + ', '.join(failed)} in {_duration(time.time() - total).strip()}.")
+    print(
+        f"{'All ok' if not failed else 'FAILED: ' + ', '.join(failed)} in {_duration(time.time() - total).strip()}."
+    )
     return 1 if failed else 0
 
 

@@ -19,7 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- TIMES:START -->", "<!-- TIMES:END -->"
-HEADER = ["| notebook | full profile (published run) | smoke profile | suggested class |", "|---|---|---|---|"]
+HEADER = [
+    "| notebook | full profile (published run) | smoke profile | suggested class |",
+    "|---|---|---|---|",
+]
 LINE = re.compile(r"^\[\d+/\d+\]\s+ok\s+(\S+)\s+([\d.]+)\s*(s|min)\b")
 
 
@@ -64,15 +67,21 @@ def table(text: str, smoke: dict[str, str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke-log", type=Path, help="output of tools/run_course.py in the smoke profile")
+    parser.add_argument(
+        "--smoke-log", type=Path, help="output of tools/run_course.py in the smoke profile"
+    )
     parser.add_argument("--file", type=Path, default=ROOT / "TEACHING.md")
     args = parser.parse_args(argv)
     text = args.file.read_text(encoding="utf-8")
     if START not in text or END not in text:
         sys.exit(f"{args.file} has no {START} ... {END} block")
     smoke = smoke_times(args.smoke_log) if args.smoke_log else {}
-    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: f"{START}\n{table(text, smoke)}\n{END}",
-                 text, flags=re.S)
+    new = re.sub(
+        re.escape(START) + r".*?" + re.escape(END),
+        lambda _: f"{START}\n{table(text, smoke)}\n{END}",
+        text,
+        flags=re.S,
+    )
     args.file.write_text(new, encoding="utf-8")
     print(table(new, smoke))
     return 0

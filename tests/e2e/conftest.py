@@ -17,23 +17,37 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Headless and quiet: no GPU, no sandbox (root in containers), no calls home (the network is closed).
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                  "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("COURSE_E2E") == "1":
         return
-    skip = pytest.mark.skip(reason="browser tests run with `make e2e` (COURSE_E2E=1; needs Debian's chromium)")
+    skip = pytest.mark.skip(
+        reason="browser tests run with `make e2e` (COURSE_E2E=1; needs Debian's chromium)"
+    )
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(skip)
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("COURSE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("COURSE_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -43,8 +57,12 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.skip("Chromium not found: `apt-get install chromium` (Debian), or set COURSE_CHROMIUM=/path")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-e2e.txt (make e2e does)")
+        pytest.skip(
+            "Chromium not found: `apt-get install chromium` (Debian), or set COURSE_CHROMIUM=/path"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="pip install -r requirements-e2e.txt (make e2e does)"
+    )
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
         yield browser
@@ -69,7 +87,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path):
     """The built site served on 127.0.0.1 (a free port)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

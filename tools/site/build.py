@@ -30,7 +30,9 @@ NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 HOME_SECTIONS = ("The notebooks", "Results")  # README sections shown on the home page
 CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
 IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
-LINK = re.compile(r"(?<!!)\[((?:!\[[^\]\n]*\]\([^)\s]*\)|[^\]\n])*)\]\(([^)\s]+)\)")  # text may hold an image
+LINK = re.compile(
+    r"(?<!!)\[((?:!\[[^\]\n]*\]\([^)\s]*\)|[^\]\n])*)\]\(([^)\s]+)\)"
+)  # text may hold an image
 COLAB_BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
 LOCAL_BADGE = """<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img" aria-label="Open in Colab">
 <rect width="117" height="20" rx="3" fill="#555"/><rect x="34" width="83" height="20" rx="3" fill="#f9ab00"/>
@@ -90,7 +92,7 @@ def home_page(notebooks: list[Path], extra_pages: list[str]) -> str:
     out += ["```", ""]
     if extra_pages:
         out += ["```{toctree}", ":hidden:", ":maxdepth: 1", ":caption: For teachers", ""]
-        out += extra_pages + ["```", ""]
+        out += [*extra_pages, "```", ""]
     return "\n".join(out)
 
 
@@ -108,7 +110,9 @@ def stage_notebook(src: Path, dest: Path, stage: Path) -> None:
         cells.append(cell)
     nb["cells"] = cells
     # A notebook saved before its first run has no language_info: the course is Python throughout.
-    nb.setdefault("metadata", {}).setdefault("language_info", {"name": "python", "pygments_lexer": "ipython3"})
+    nb.setdefault("metadata", {}).setdefault(
+        "language_info", {"name": "python", "pygments_lexer": "ipython3"}
+    )
     dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -137,7 +141,7 @@ def web_font(src: Path, dest: Path) -> None:
     from fontTools.ttLib import TTFont
 
     font = TTFont(src)
-    for tag in [t for t in font.keys() if t.startswith("TSI")]:
+    for tag in [t for t in font if t.startswith("TSI")]:
         del font[tag]
     font.save(dest)
 
@@ -163,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         text = (ROOT / "TEACHING.md").read_text(encoding="utf-8")
         (stage / "TEACHING.md").write_text(rewrite_links(text, stage, stage), encoding="utf-8")
         extra.append("TEACHING")
-    (stage / "index.md").write_text(rewrite_links(home_page(notebooks, extra), stage, stage), encoding="utf-8")
+    (stage / "index.md").write_text(
+        rewrite_links(home_page(notebooks, extra), stage, stage), encoding="utf-8"
+    )
 
     shutil.copytree(mathjax_dir(), static / "mathjax")
     (static / "fonts").mkdir(parents=True)
@@ -177,19 +183,40 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, COURSE_SITE_STATIC=str(static))
     # Warnings are shown but do not stop the build (a notebook being written may raise one); the
     # browser tests (make e2e) fail on what a reader would see: broken links, images, maths.
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "--keep-going", "-E",
-           "-d", str(html.parent / "doctrees"), "-c", str(HERE), str(stage), str(html)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-q",
+        "--keep-going",
+        "-E",
+        "-d",
+        str(html.parent / "doctrees"),
+        "-c",
+        str(HERE),
+        str(stage),
+        str(html),
+    ]
     result = subprocess.run(cmd, env=env)
     if result.returncode:
-        print("Sphinx reported errors or warnings (above); the site was not written.", file=sys.stderr)
+        print(
+            "Sphinx reported errors or warnings (above); the site was not written.", file=sys.stderr
+        )
         return result.returncode
     shutil.rmtree(out, ignore_errors=True)
     shutil.move(str(html), str(out))
-    pages = sorted(p.relative_to(out) for p in out.rglob("*.html")
-             if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
-    print(f"Site built: {len(pages)} pages in {os.path.relpath(out, Path.cwd())}/ "
-          f"(open {os.path.relpath(out / 'index.html', Path.cwd())}, or serve it: "
-          f"python -m http.server -d {os.path.relpath(out, Path.cwd())} -b 127.0.0.1 8000)")
+    pages = sorted(
+        p.relative_to(out)
+        for p in out.rglob("*.html")
+        if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts
+    )
+    print(
+        f"Site built: {len(pages)} pages in {os.path.relpath(out, Path.cwd())}/ "
+        f"(open {os.path.relpath(out / 'index.html', Path.cwd())}, or serve it: "
+        f"python -m http.server -d {os.path.relpath(out, Path.cwd())} -b 127.0.0.1 8000)"
+    )
     return 0
 
 
