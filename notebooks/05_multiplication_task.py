@@ -69,7 +69,7 @@ SEED = helpers.setup(seed=42)
 # $m_t \in \{-1, 0, 1\}$. A sequence of $T$ has a random length $L$ between $T$ and $T + T/10$. Two
 # steps are marked with $m_t = 1$: the first, whose value we call $X_1$, is one of the first ten steps;
 # the second, $X_2$, is one of the first $T/2 - 1$ steps not already marked. The first and the last
-# step carry $m_t = -1$. If $X_1$ falls on the very first step, its value is set to $1.0$. The answer,
+# step carry $m_t = -1$ (unless marked). If $X_1$ falls on the very first step, its value is set to $1.0$. The answer,
 # read at the last step, is
 #
 # $$y = X_1 \cdot X_2 ,$$
@@ -294,7 +294,8 @@ print(f"speed-up per epoch with XLA: {speedup:.2f}x  -> jit_compile={JIT} for th
 # The protocol, the same for every model: at most 60 epochs, early stopping on the validation MSE
 # with a patience of 8 epochs, and the weights of the best validation epoch restored
 # (`helpers.training.fit`). A drop of the validation MSE smaller than $2 \cdot 10^{-5}$ does not count as an
-# improvement. Runs that reach the cap are cut short, and the tables say so. Each cell is trained from two seeds. One more LSTM starts from Keras's
+# improvement. Runs that reach the cap are cut short, and the tables say so.
+# Each cell is trained from two seeds. One more LSTM starts from Keras's
 # default biases; it gets a smaller epoch cap, which the table states.
 
 # %%
@@ -476,11 +477,12 @@ plt.show()
 # ## 7. Does a curriculum over lengths shorten the plateau?
 #
 # A common piece of advice is to start on short sequences and lengthen them later, a curriculum
-# (Bengio et al., 2009). Does it remove the plateau here? Here is the measurement. The LSTMs trained at $T = 10$ in section 6 continue, weights
+# (Bengio et al., 2009). Does it remove the plateau here? Here is the measurement.
+# The LSTMs trained at $T = 10$ in section 6 continue, weights
 # unchanged, at $T = 100$ on the training data of section 4. We count the epochs at $T = 100$ until the
 # validation MSE first falls below the remember-one-value line, and compare with section 4, where the
 # same cell started at $T = 100$ directly. The curriculum runs stop two epochs after leaving the
-# plateau (or at a cap of `CURRICULUM_CAP` epochs): only the plateau is measured here.
+# plateau (or at a cap of 30 epochs): only the plateau is measured here.
 
 # %%
 class StopAfterLeaving(keras.callbacks.Callback):
