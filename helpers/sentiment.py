@@ -59,7 +59,7 @@ class MaskedGlobalMaxPool(keras.layers.Layer):
 def classifier(
     kind: str, vocab: int, dim: int = 32, units: int = 16, dropout: float = 0.25
 ) -> keras.Model:
-    """Embedding (masked) -> spatial dropout -> LSTM | BiLSTM | BiLSTM + [max, mean] pooling -> dropout -> P(positive)."""
+    """Embedding (masked), spatial dropout, LSTM | BiLSTM | BiLSTM + [max, mean] pooling, dropout, P(positive)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     tokens = keras.Input((None,), dtype="int64")  # any length: batches differ in length
@@ -158,6 +158,9 @@ def seed_study(
         callbacks=[trace],
         quiet=quiet,
     )
+    # the clipped LSTM with the unclipped run's seed: the notebook trains it too, so comparing the two
+    # histories checks that a run repeats exactly in another process
+    repeat = train_classifier("LSTM", unclipped_seed, data, settings=settings, quiet=quiet)
     runs = []
     for seed in seeds:
         for kind in kinds:
@@ -180,6 +183,7 @@ def seed_study(
         "settings": settings,
         "data_fingerprint": data_fingerprint(data),
         "runs": runs,
+        "repeat_lstm": {"seed": int(unclipped_seed), "history": repeat.history},
         "unclipped_lstm": {
             "seed": int(unclipped_seed),
             **_record(unclipped),

@@ -66,7 +66,7 @@ class BatchLosses(keras.callbacks.Callback):
 class Timer:
     """Context manager that measures wall time: `with Timer() as t: ...; t.seconds`."""
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self._t0 = time.perf_counter()
         self.seconds = 0.0
         return self

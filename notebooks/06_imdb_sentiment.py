@@ -72,15 +72,14 @@ N_MAX = helpers.pick(full=None, smoke=600)  # the smoke profile keeps a few hund
 train_all = helpers.load_imdb("train").iloc[:N_MAX]
 test = helpers.load_imdb("test").iloc[:N_MAX]
 print(f"train: {len(train_all):,} reviews   test: {len(test):,} reviews")
-print("share of positive reviews  train: {:.3f}  test: {:.3f}".format(train_all.label.mean(), test.label.mean()))
+print(f"share of positive reviews  train: {train_all.label.mean():.3f}  test: {test.label.mean():.3f}")
 print("left over '<br' tags after cleaning:", int(train_all.text.str.contains("<br", case=False).sum()))
 print("\nexample:", train_all.text.iloc[0][:300], "...")
 
 # %% [markdown]
 # The classes are balanced, so a model that always answers "positive" is right half of the time —
 # the floor every model must clear. (The official archive has 25,000 reviews per split; the copy
-# used for the full run lacks a few files that could not be read, so the counts above are what was
-# actually used.)
+# used for the full run lacks a few damaged files, so the counts above are what was actually used.)
 #
 # How long are the reviews? We count whitespace tokens; the model's own tokens (after lowercasing
 # and stripping punctuation) are almost the same.
@@ -159,7 +158,8 @@ majority = int(np.bincount(y_train).argmax())
 print("validation accuracy by C:", {c: round(a, 4) for c, a in logreg_val_acc.items()})
 print(f"best C = {best_C:g} (inside the grid, not at an end: {C_GRID[0] < best_C < C_GRID[-1]});  "
       f"{len(C_GRID)} fits in {t_tfidf.seconds:.0f} s")
-print(f"validation accuracy: majority class {np.mean(y_val == majority):.4f}   TF-IDF + LR {logreg_val_acc[best_C]:.4f}")
+print(f"validation accuracy: majority class {np.mean(y_val == majority):.4f}   "
+      f"TF-IDF + LR {logreg_val_acc[best_C]:.4f}")
 
 # %% [markdown]
 # The validation accuracy rises and then falls again across the grid, and the best $C$ sits inside
@@ -333,9 +333,12 @@ for kind in KINDS[1:]:
 study = load_study(repo_root() / "results" / "studies" / "06_imdb_seeds.json", data, SETTINGS)
 print("seed study matches this notebook's data and settings:", study is not None)
 if study is None:  # e.g. the smoke profile, or a changed setting: run it here (about 20 minutes in full)
-    study = seed_study(data, settings=SETTINGS, seeds=helpers.pick(full=sentiment.STUDY_SEEDS, smoke=(43,)), unclipped_seed=SEED)
+    study_seeds = helpers.pick(full=sentiment.STUDY_SEEDS, smoke=(43,))
+    study = seed_study(data, settings=SETTINGS, seeds=study_seeds, unclipped_seed=SEED)
 SEEDS = (SEED, *sorted({r["seed"] for r in study["runs"]}))
 print(f"seeds: {SEEDS}; study runs: {len(study['runs'])}")
+print(f"the LSTM with seed {SEED}, trained above and again by the study in another process, has the same history "
+      f"to the last bit: {runs[('LSTM', SEED)].history == study['repeat_lstm']['history']}")
 
 # %% [markdown]
 # **Why clipping?** Without it, the single LSTM is fragile here. Its answer is read from the last
@@ -360,9 +363,11 @@ for ax in axes:
     ax.legend()
 plt.show()
 clipped = runs[("LSTM", SEED)]
-print(f"largest batch loss: no clipping {max(unclipped['batch_losses']):.3f}   clipnorm = 1 {max(clipped_trace.losses):.3f}")
+print(f"largest batch loss: no clipping {max(unclipped['batch_losses']):.3f}   "
+      f"clipnorm = 1 {max(clipped_trace.losses):.3f}")
 print(f"best validation accuracy: no clipping {unclipped['val_accuracy']:.4f} (epoch {unclipped['best_epoch']} of "
-      f"{unclipped['epochs_run']})   clipnorm = 1 {clipped.best('val_accuracy'):.4f} (epoch {clipped.best_epoch} of {clipped.epochs_run})")
+      f"{unclipped['epochs_run']})   clipnorm = 1 {clipped.best('val_accuracy'):.4f} "
+      f"(epoch {clipped.best_epoch} of {clipped.epochs_run})")
 
 # %% [markdown]
 # READ_CLIPPING
@@ -372,13 +377,14 @@ print(f"best validation accuracy: no clipping {unclipped['val_accuracy']:.4f} (e
 
 # %%
 fig, ax = plt.subplots(figsize=(7.5, 3.6))  # extra code
-colours = dict(zip(KINDS, ("tab:blue", "tab:orange", "tab:green")))
+colours = dict(zip(KINDS, ("tab:blue", "tab:orange", "tab:green"), strict=True))
 for (kind, _), run in runs.items():
     epochs = np.arange(1, run.epochs_run + 1)
     ax.plot(epochs, run.history["loss"], "-", color=colours[kind], alpha=0.5)
     ax.plot(epochs, run.history["val_loss"], "--", color=colours[kind], label=kind)
     ax.plot(run.best_epoch, run.best(), "k*", ms=7)
-ax.set(xlabel="epoch", ylabel="binary cross-entropy", title="training (solid) and validation (dashed) loss; * = best epoch")
+ax.set(xlabel="epoch", ylabel="binary cross-entropy",
+       title="training (solid) and validation (dashed) loss; * = best epoch")
 ax.grid(alpha=0.3)
 ax.legend()
 plt.show()
@@ -394,7 +400,8 @@ plt.show()
 
 # %%
 keep = ["model", "seed", "epochs_run", "best_epoch", "stopped_early", "s_per_epoch", "best_val_loss", "val_accuracy"]
-own = [{"model": k, "seed": s, **r.summary(), "val_accuracy": round(r.best("val_accuracy"), 4)} for (k, s), r in runs.items()]
+own = [{"model": k, "seed": s, **r.summary(), "val_accuracy": round(r.best("val_accuracy"), 4)}
+       for (k, s), r in runs.items()]
 run_table = pd.DataFrame(own + study["runs"])[keep].sort_values("seed")
 run_table = run_table.sort_values("model", key=lambda c: c.map(KINDS.index), kind="stable").reset_index(drop=True)
 print(run_table.to_string(index=False))
@@ -403,7 +410,8 @@ print("\n" + val_summary.round(4).to_string())
 best_kind = val_summary["mean"].idxmax()
 print(f"\nchosen on validation: {best_kind} (mean validation accuracy {val_summary.loc[best_kind, 'mean']:.4f});  "
       f"TF-IDF + LR on validation: {logreg_val_acc[best_C]:.4f}")
-print(f"every run stopped early (none at the cap of {SETTINGS['max_epochs']} epochs): {bool(run_table.stopped_early.all())}")
+print(f"every run stopped early (none at the cap of {SETTINGS['max_epochs']} epochs): "
+      f"{bool(run_table.stopped_early.all())}")
 
 # %% [markdown]
 # READ_VALIDATION
@@ -439,7 +447,8 @@ for name, p in base_prob.items():
 for kind, g in per_run.groupby("model", sort=False):
     rows[kind] = {f"{m} mean": g[m].mean() for m in ("accuracy", "precision", "recall", "f1", "roc_auc")}
     rows[kind]["accuracy sd"] = g["accuracy"].std(ddof=1)
-test_table = pd.DataFrame(rows).T[["accuracy mean", "accuracy sd", "precision mean", "recall mean", "f1 mean", "roc_auc mean"]]
+columns = ["accuracy mean", "accuracy sd", "precision mean", "recall mean", "f1 mean", "roc_auc mean"]
+test_table = pd.DataFrame(rows).T[columns]
 print(f"test split: {len(test):,} reviews; LSTM rows: mean over {len(SEEDS)} seeds (sd over seeds)")
 print(test_table.round(4).to_string())
 
@@ -462,7 +471,8 @@ def share_correct(y: np.ndarray, c: np.ndarray) -> float:
     return float(np.mean(c))
 
 
-intervals = {name: stats.bootstrap_ci(y_test, c, share_correct, n_boot=N_BOOT, seed=SEED) for name, c in correct.items()}
+intervals = {name: stats.bootstrap_ci(y_test, c, share_correct, n_boot=N_BOOT, seed=SEED)
+             for name, c in correct.items()}
 for name, ci in intervals.items():
     spread = f"   seeds: {stats.fmt_mean_sd(per_run.loc[per_run.model == name, 'accuracy'])}" if name in KINDS else ""
     print(f"{name:18s} test accuracy {ci}{spread}")
@@ -480,8 +490,10 @@ comparisons = {}
 for a, b in pairs:
     cmp = comparisons[f"{a} vs {b}"] = stats.paired_bootstrap(y_test, correct[a], correct[b], share_correct,
                                                              n_boot=N_BOOT, seed=SEED)
-    acc = lambda k: per_run.loc[per_run.model == k, "accuracy"] if k in KINDS else pd.Series([intervals[k].value])  # noqa: E731
-    seeds_agree = "every seed" if acc(a).min() > acc(b).max() else ("no seed" if acc(a).max() < acc(b).min() else "seeds overlap")
+    acc_a, acc_b = (per_run.loc[per_run.model == k, "accuracy"] if k in KINDS else pd.Series([intervals[k].value])
+                    for k in (a, b))
+    seeds_agree = ("every seed" if acc_a.min() > acc_b.max()
+                   else "no seed" if acc_a.max() < acc_b.min() else "seeds overlap")
     print(f"{a} vs {b}: {cmp}   [{seeds_agree}]")
 only_a, only_b, p_mc = stats.mcnemar(y_test, base_prob["TF-IDF + LR"] >= 0.5, test_prob[best_kind] >= 0.5)
 print(f"McNemar, TF-IDF + LR vs the shipped {best_kind} (seed {SEED}): only TF-IDF right {only_a:,}, "
@@ -504,10 +516,11 @@ print(f"McNemar, TF-IDF + LR vs the shipped {best_kind} (seed {SEED}): only TF-I
 test_len = test.text.str.lower().str.split().str.len().to_numpy()
 is_long = test_len > SEQ_LEN
 cut_text = test.text.str.split().str[:SEQ_LEN].str.join(" ")  # what the LSTM reads, for TF-IDF too
-correct["TF-IDF + LR, first SEQ_LEN tokens"] = ((logreg.predict_proba(tfidf.transform(cut_text))[:, 1] >= 0.5) == y_test).astype(float)
+cut_prob = logreg.predict_proba(tfidf.transform(cut_text))[:, 1]
+correct["TF-IDF + LR, first SEQ_LEN tokens"] = ((cut_prob >= 0.5) == y_test).astype(float)
 print(f"test reviews longer than SEQ_LEN = {SEQ_LEN} tokens: {is_long.sum():,} ({is_long.mean():.1%})")
-by_len = pd.DataFrame({name: {"short reviews": stats.bootstrap_ci(y_test[~is_long], c[~is_long], share_correct, n_boot=N_BOOT, seed=SEED),
-                              "long reviews": stats.bootstrap_ci(y_test[is_long], c[is_long], share_correct, n_boot=N_BOOT, seed=SEED)}
+by_len = pd.DataFrame({name: {group: stats.bootstrap_ci(y_test[m], c[m], share_correct, n_boot=N_BOOT, seed=SEED)
+                              for group, m in (("short reviews", ~is_long), ("long reviews", is_long))}
                        for name, c in correct.items() if name != "majority class"}).T
 print(by_len.map(str).to_string())
 cmp_short = stats.paired_bootstrap(y_test[~is_long], correct["TF-IDF + LR"][~is_long], correct[best_kind][~is_long],
@@ -521,16 +534,18 @@ fig, ax = plt.subplots(figsize=(7, 3.4))
 for name in ("TF-IDF + LR", "TF-IDF + LR, first SEQ_LEN tokens", *KINDS):
     ax.plot(range(5), [correct[name][group == g].mean() for g in range(5)], "o-", label=name)
 ax.set_xticks(range(5), [f"{int(bins[g])}-{int(bins[g + 1])}" for g in range(5)])
-ax.set(xlabel="test review length (whitespace tokens), quintiles", ylabel="test accuracy", title="accuracy by review length")
+ax.set(xlabel="test review length (whitespace tokens), quintiles", ylabel="test accuracy",
+       title="accuracy by review length")
 ax.grid(alpha=0.3)
 ax.legend(fontsize=8)
 plt.show()
 
 # %%
-acc_at_best = pd.DataFrame([{"model": k, "train": r.best("accuracy"), "val": r.best("val_accuracy")} for (k, s), r in runs.items()]
-                           + [{"model": r["model"], "train": r["train_accuracy"], "val": r["val_accuracy"]} for r in study["runs"]])
-fit_gap = acc_at_best.groupby("model", sort=False).mean().rename(columns={"train": "train accuracy (best epoch, dropout on)",
-                                                                          "val": "validation accuracy"})
+acc_at_best = pd.DataFrame(
+    [{"model": k, "train": r.best("accuracy"), "val": r.best("val_accuracy")} for (k, _), r in runs.items()]
+    + [{"model": r["model"], "train": r["train_accuracy"], "val": r["val_accuracy"]} for r in study["runs"]])
+fit_gap = acc_at_best.groupby("model", sort=False).mean()
+fit_gap.columns = ["train accuracy (best epoch, dropout on)", "validation accuracy"]
 fit_gap.loc["TF-IDF + LR"] = [logreg.score(Xtr_tfidf, y_train), logreg_val_acc[best_C]]
 fit_gap["gap"] = fit_gap.iloc[:, 0] - fit_gap.iloc[:, 1]
 print(fit_gap.round(4).to_string())
@@ -603,7 +618,7 @@ my_reviews = [
     "I expected to hate it, and I did.",
     "Not bad at all.",
 ]
-for text, p in zip(my_reviews, predict(my_reviews)):
+for text, p in zip(my_reviews, predict(my_reviews), strict=True):
     print(f"{p:.3f}  {'positive' if p >= 0.5 else 'negative'}  {text}")
 
 # %% [markdown]
@@ -679,7 +694,8 @@ helpers.record_results(
               "tfidf_minus_chosen_lstm": {"value": comparisons[f"TF-IDF + LR vs {best_kind}"].difference,
                                           "ci95": [comparisons[f"TF-IDF + LR vs {best_kind}"].low,
                                                    comparisons[f"TF-IDF + LR vs {best_kind}"].high]}},
-    models={kind: summary(kind) for kind in KINDS} | {name: classification_scores(y_test, p) for name, p in base_prob.items()},
+    models={kind: summary(kind) for kind in KINDS}
+    | {name: classification_scores(y_test, p) for name, p in base_prob.items()},
     comparisons={k: {"difference": v.difference, "ci95": [v.low, v.high], "p_value": v.p_value, "tie": v.is_tie}
                  for k, v in comparisons.items()},
     protocol={"seeds": list(SEEDS), "settings": SETTINGS, "optimizer": "Adam, clipnorm=1",
@@ -715,17 +731,21 @@ print("most positive:", ", ".join(names[order[-10:][::-1]]))
 
 # %%
 # 2. Blend LSTM and TF-IDF probabilities; the weight is chosen on validation only
-val_lstm, val_lr = predict_by_length(runs[(best_kind, SEED)].model, X_val, BATCH), logreg.predict_proba(Xval_tfidf)[:, 1]
+val_lstm = predict_by_length(runs[(best_kind, SEED)].model, X_val, BATCH)
+val_lr = logreg.predict_proba(Xval_tfidf)[:, 1]
 weights = np.linspace(0, 1, 11)
 val_acc = [np.mean(((w * val_lstm + (1 - w) * val_lr) >= 0.5) == y_val) for w in weights]
 w = weights[int(np.argmax(val_acc))]
-print("validation accuracy by LSTM weight w:", {f"{w:.1f}": round(float(a), 4) for w, a in zip(weights, val_acc)})
+print("validation accuracy by LSTM weight w:",
+      {f"{w:.1f}": round(float(a), 4) for w, a in zip(weights, val_acc, strict=True)})
 blend_test = w * best_prob + (1 - w) * base_prob["TF-IDF + LR"]
-print(f"chosen w = {w:.1f}: validation accuracy {max(val_acc):.4f} (LSTM alone {val_acc[-1]:.4f}, TF-IDF alone {val_acc[0]:.4f})")
-print(f"test ({len(test):,} reviews): blend {stats.bootstrap_ci(y_test, blend_test >= 0.5, n_boot=N_BOOT, seed=SEED)}   "
-      f"TF-IDF alone {intervals['TF-IDF + LR']}")
-print("blend vs TF-IDF alone, paired:", stats.paired_bootstrap(y_test, blend_test >= 0.5, base_prob["TF-IDF + LR"] >= 0.5,
-                                                                n_boot=N_BOOT, seed=SEED))
+print(f"chosen w = {w:.1f}: validation accuracy {max(val_acc):.4f} "
+      f"(LSTM alone {val_acc[-1]:.4f}, TF-IDF alone {val_acc[0]:.4f})")
+blend_ci = stats.bootstrap_ci(y_test, blend_test >= 0.5, n_boot=N_BOOT, seed=SEED)
+print(f"test ({len(test):,} reviews): blend {blend_ci}   TF-IDF alone {intervals['TF-IDF + LR']}")
+tfidf_pred = base_prob["TF-IDF + LR"] >= 0.5
+blend_vs_tfidf = stats.paired_bootstrap(y_test, blend_test >= 0.5, tfidf_pred, n_boot=N_BOOT, seed=SEED)
+print("blend vs TF-IDF alone, paired:", blend_vs_tfidf)
 
 # %%
 # 3. The last SEQ_LEN tokens of the long test reviews instead of the first
@@ -733,7 +753,8 @@ long_text = test.text[is_long]
 tail = predict(long_text.str.split().str[-SEQ_LEN:].str.join(" ").tolist())
 head = best_prob[is_long]
 print(f"{is_long.sum():,} long test reviews, shipped model: accuracy reading the first {SEQ_LEN} tokens "
-      f"{np.mean((head >= 0.5) == y_test[is_long]):.4f}, the last {SEQ_LEN} tokens {np.mean((tail >= 0.5) == y_test[is_long]):.4f}")
+      f"{np.mean((head >= 0.5) == y_test[is_long]):.4f}, "
+      f"the last {SEQ_LEN} tokens {np.mean((tail >= 0.5) == y_test[is_long]):.4f}")
 
 # %% [markdown]
 # READ_SOLUTIONS

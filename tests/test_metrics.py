@@ -36,7 +36,7 @@ def test_one_class_gives_nan_auc():
 
 
 @pytest.mark.parametrize(
-    "y, p, message",
+    ("y", "p", "message"),
     [
         ([0, 1], [0.5], "labels"),
         ([0, 2], [0.1, 0.2], "0/1"),

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import helpers  # noqa: F401  (sets TensorFlow's environment first)
+import helpers
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
@@ -98,7 +98,7 @@ def test_sequence_lengths_and_errors():
 
 
 def test_bucket_by_length_covers_every_row_once_and_trims_padding():
-    X, lengths, y = _padded()
+    X, _, y = _padded()
     ds = bucket_by_length(X, y, batch_size=8, seed=1)
     assert ds.cardinality().numpy() == 7
     seen_x, seen_y, padding = [], [], 0
