@@ -108,15 +108,21 @@ def run_trial(seed: int = 0, study: str = "", keep: bool = False, **knobs) -> di
 # ## 2. The learning rate first: a range test
 #
 # The learning rate $\eta$ is the knob most likely to matter, and the one whose good range depends on
-# everything else, so it is tuned first. A *learning-rate range test* (Smith, 2017) trains one model
-# for a few hundred updates while multiplying $\eta$ by a constant factor after every update, from
-# far too small to far too large, and records the training loss:
+# everything else, so it is tuned first. A *learning-rate range test* trains one model while raising
+# $\eta$ from far too small to far too large and watches how training responds. Smith (2017), who
+# introduced it, raised $\eta$ linearly over a few epochs and read the accuracy; the variant used
+# here, popularised by the fastai library's learning-rate finder, runs a few hundred updates
+# ($K$ of them), multiplies $\eta$ by a constant factor after every update and records the training
+# loss:
 #
-# $$\eta_k = \eta_{\min}\left(\frac{\eta_{\max}}{\eta_{\min}}\right)^{k/K},\qquad k = 0, \dots, K.$$
+# $$\eta_k = \eta_{\min}\left(\frac{\eta_{\max}}{\eta_{\min}}\right)^{k/K},\qquad k = 0, \dots, K-1.$$
 #
 # The loss first stays flat ($\eta$ too small to move), then falls fastest, then turns up and
 # explodes. A good $\eta$ lies below the minimum of the curve, where it is still falling steeply;
-# a common rule takes the minimum's learning rate divided by about 10.
+# a common rule of thumb from that practice takes the minimum's learning rate divided by about 10.
+# One detail of the code below: the loss Keras reports after each batch is the running mean of the
+# losses since the start of the epoch, not that batch's loss alone, so the recorded curve is
+# smoother than the per-update loss and reacts late when the loss turns up.
 
 
 # %%
@@ -166,10 +172,12 @@ plt.show()
 
 # %% [markdown]
 # The curve reads left to right: flat while $\eta$ is too small to change the weights in a few
-# updates, then the steep descent, then the turn upwards where updates overshoot. The range test
-# finds the *order of magnitude*; it is not the last word, because it sees each $\eta$ for a single
-# update of a model that is still changing. So we check its suggestion with a small sweep of proper
-# trials around it, two seeds each.
+# updates, then a long descent. In this run it only flattens and barely turns up before $\eta$
+# reaches the end of the range, so its minimum sits at the edge of the range tested; and because
+# the recorded loss is a running mean, that minimum lags behind the point where single updates
+# start to overshoot. The range test points to a region; it is not the last word, because it sees
+# each $\eta$ for a single update of a model that is still changing. So we check its suggestion with
+# a small sweep of proper trials, two seeds each.
 
 # %%
 LR_GRID = helpers.pick(full=[1e-3, 3e-3, 1e-2, 3e-2], smoke=[3e-3, 1e-2])
@@ -194,7 +202,7 @@ print(f"best learning rate of the sweep (validation, mean of {len(SEEDS)} seeds)
 # Before changing any other knob, we train the default configuration with three seeds. The seed
 # decides the initial weights and the order of the training chunks; nothing else differs. A knob
 # whose effect is not clearly larger than this spread cannot be tuned with one or two runs per
-# setting. As a floor, we also score two baselines fitted on the training text: the unigram model
+# setting. As reference points, we also score two baselines fitted on the training text: the unigram model
 # (character frequencies, add-one smoothed) and notebook 09's interpolated Kneser–Ney 5-gram.
 
 # %%
@@ -211,10 +219,13 @@ print(f"mean ± sd: {stats.fmt_mean_sd(seed_bpc, digits=3)}; {default_runs[0]['u
 print(f"baselines on the same validation text: unigram {unigram_bpc:.3f} bpc, Kneser-Ney 5-gram {kn5_bpc:.3f} bpc")
 
 # %% [markdown]
-# The standard deviation between seeds is the unit in which every effect below is read. The
+# The standard deviation between seeds is the unit in which every effect below is read. Estimated
+# from three runs, it is itself rough (it could easily be half or double the true spread), so the
+# threshold of two seed standard deviations used below is a rule of thumb, not a test. The
 # baselines show where this short budget leaves the LSTM: far better than character frequencies,
 # but still behind the 5-gram, which has counted every five-character context of the training
-# text. After 0.64 passes the LSTM has not caught up; notebook 09 trains it to convergence.
+# text. After 0.64 passes the LSTM has not caught up; notebook 09 trains it for several full
+# passes with early stopping.
 #
 # ## 4. One knob at a time
 #
@@ -225,7 +236,9 @@ print(f"baselines on the same validation text: unigram {unigram_bpc:.3f} bpc, Kn
 # - **hidden size** $n$: an LSTM layer has $4n(d + n + 1)$ parameters for input size $d$, so
 #   doubling $n$ roughly quadruples the recurrent weights and the work of every step;
 # - **layers**: a second LSTM on top of the first;
-# - **dropout**: applied to the output of every LSTM layer during training (Zaremba et al., 2014);
+# - **dropout**: applied during training to the output of every LSTM layer, a non-recurrent
+#   connection as in Zaremba et al. (2014); with one layer that is the input of the output layer.
+#   Zaremba et al. also drop the embedding that feeds the first layer; this testbed does not;
 # - **chunk length** $T$: how many steps backpropagation runs through (truncated BPTT); at a fixed
 #   data budget a longer chunk means fewer, larger updates;
 # - **batch size** $B$: chunks per update; at a fixed data budget a larger batch means fewer updates.
@@ -307,6 +320,12 @@ print("effects larger than 2 seed sd:", clear or "none", "| ties with the seed n
 # cost ratios say the other half of the story: small batches keep the CPU less busy per character,
 # so under a fixed *time* budget the ranking can change. A larger hidden layer is better at equal
 # data but costs the most time of all the knobs.
+#
+# Read the cost ratios with care. The learning rate does not change the work done per update, yet
+# its printed cost ratio is well above 1: on this shared machine the seconds of identical work
+# vary by about that much. The cost ratios clearly larger than the learning rate's (hidden size,
+# batch size, depth) reflect the knob; the chunk length's is only a little larger, and dropout's is
+# inside that timing noise.
 
 # %% [markdown]
 # ## 5. Batch size and learning rate are tuned together
@@ -315,7 +334,9 @@ print("effects larger than 2 seed sd:", clear or "none", "| ties with the seed n
 # update averages four times more chunks, so its gradient is less noisy. Both effects push in the
 # same direction: a larger batch can take — and needs — a larger learning rate to cover the same
 # distance (Goyal et al., 2017, scale $\eta$ linearly with $B$; Smith and Le, 2018, relate the
-# optimum to the noise scale $\eta N / B$). Tuning $B$ at a fixed $\eta$, as section 4 did, can
+# optimum to the noise scale $\eta N / B$, $N$ the number of training examples). Both analyses are
+# for SGD; with Adam, used here, they describe the direction of the interaction, not an exact
+# rule. Tuning $B$ at a fixed $\eta$, as section 4 did, can
 # therefore blame the batch size for what is really a learning-rate mismatch. A small grid shows it.
 
 # %%
@@ -409,11 +430,12 @@ print(f"best of grid {best_grid:.3f}, best of random {best_random:.3f}: differen
       f"= {gap / SEED_SD:+.1f} seed sd -> {verdict}")
 
 # %% [markdown]
-# In this run the grid wins, clearly, and exercise 3 shows it was not the sampler's luck. The
+# In this run the grid wins, clearly, and the two repeats of exercise 3, with other sampler seeds,
+# point the same way: the random search's best stays above the grid's each time. The
 # reason is where the optimum lies. Section 2 found the best learning rate at the top edge of this
 # search box, and section 4 found more units helping up to the largest size tried, beyond the box;
-# so the best point of this box is its corner (largest $\eta$, most units), and the grid, which
-# always tries the corners, lands on it. Eight random points rarely fall near a corner of a three-dimensional box.
+# so the best point of this box is its corner (largest $\eta$, most units), and this grid, whose two
+# values per knob are the bounds of the box, tries exactly the corners and lands on it. Eight random points rarely fall near a corner of a three-dimensional box.
 # Bergstra and Bengio's argument holds when a few knobs matter *and* the optimum lies inside the
 # box; a best value on the edge of the search space is the signal to widen the space, whatever
 # the sampler.
@@ -424,7 +446,7 @@ print(f"best of grid {best_grid:.3f}, best of random {best_random:.3f}: differen
 # downwards. The honest report re-trains the chosen configuration with fresh seeds, and touches the
 # test text once. We take the configuration with the lowest validation bpc over both searches and
 # every earlier study, re-train it with three new seeds, and compare it with the default's three
-# models from section 2 — all on the test text, with the state carried across chunks.
+# models from section 3 — all on the test text, with the state carried across chunks.
 
 # %%
 pool = pd.DataFrame(TRIALS)
@@ -460,10 +482,12 @@ print(f"chosen - default (seed-averaged, paired bootstrap over {len(blocks_best)
 # %% [markdown]
 # Two things to read. First, the re-trained models score worse on validation than the trial that
 # chose them: the best of dozens of noisy trials was partly lucky (the *winner's curse*), which is why the
-# honest number comes from fresh seeds. Second, the printed difference carries both kinds of
-# uncertainty the course asks for: the seed spread (mean ± sd over three seeds per configuration)
-# and a paired bootstrap over blocks of the test text for the seed-averaged models. Its interval
-# excludes 0: on this budget the tuned configuration is better than the default on test. Both stay
+# honest number comes from fresh seeds. Second, two kinds of uncertainty are printed. The
+# mean ± sd lines give the seed spread: the gap between the two means is more than twice either
+# standard deviation. The paired bootstrap over blocks of the test text gives the uncertainty of
+# the text sample for these six models, averaged over seeds; it says nothing about seeds, which is
+# why its interval is much narrower than the seed spread. Its interval excludes 0, and the seed
+# spread agrees: on this budget the tuned configuration is better than the default on test. Both stay
 # behind the 5-gram, as on validation: tuning a short run does not replace training longer.
 #
 # ## 8. Quality against cost
@@ -487,13 +511,19 @@ plt.show()
 print("Pareto front:\n" + front[["study", "seconds", "val_bpc"]].round(2).to_string(index=False))
 
 # %% [markdown]
+# The printed front runs from the largest batch (fastest, worst) to the 256-unit model (slowest,
+# best). The same default configuration appears on it more than once, at different times: the
+# seconds are noisy on a shared machine, so read the front as a band, not a line.
+#
 # ## 9. What to tune, and in which order
 #
 # The closing table is this notebook's answer to "what should I tune?": the measured effect of each
 # knob over the values tried, that effect in units of the seed noise, what the knob costs, and a
 # suggested order: knobs sorted by their effect in units of seed noise, largest first. The knobs
 # marked as ties can be left at a sensible default; among the others, a cheap knob (cost ratio near
-# 1) is cheaper to explore than one that multiplies the training time.
+# 1) is cheaper to explore than one that multiplies the training time (section 4 says which cost
+# ratios are timing noise). The learning rate comes first whatever its rank here, because the
+# best value of every other knob depends on it.
 
 # %%
 summary = table[["best", "effect (bpc)", "effect / seed sd", "cost ratio"]].copy()
@@ -507,16 +537,20 @@ print(summary.round(3).to_string())
 #
 # - Measure the noise first: train the default with a few seeds; an effect smaller than about two
 #   seed standard deviations is a tie.
-# - Tune the learning rate first: a range test finds its order of magnitude in one short run, and a
-#   small sweep confirms it.
+# - Tune the learning rate first: a range test narrows the region in one short run, and a small
+#   sweep of proper trials makes the choice (here the sweep's best lay several times below the
+#   range test's suggestion).
 # - Compare knobs at the same data budget and report their cost next to their effect; a quality vs
 #   cost plot shows which configurations are worth considering.
 # - Batch size and learning rate interact: change one, re-tune the other.
 # - A short, fixed budget ranks configurations by how fast they learn; knobs that pay off only late
-#   in training (dropout, size) can rank differently after full training, as in notebook 09.
+#   in training (dropout, size) can rank differently after full training.
 # - Random search explores more distinct values of each knob than a grid with the same number of
-#   trials; a search's best trial is optimistic, so re-train it with fresh seeds and score it once on
-#   test.
+#   trials, but in this run the grid won (section 6), because the optimum sat at a corner of the
+#   search box that the grid tried. A best value on the edge of the box means: widen the box.
+# - A search's best trial is optimistic, so re-train it with fresh seeds and score it once on test.
+# - The closing table (section 9) gives each knob's effect against the seed noise and its cost;
+#   the last cell prints the time the whole study took.
 #
 # ## Exercises
 #
@@ -526,8 +560,8 @@ print(summary.round(3).to_string())
 # 2. **GRU vs LSTM at equal parameters.** A GRU layer has three weight blocks where an LSTM has four.
 #    Find the GRU hidden size whose parameter count matches the default LSTM's, train both on the
 #    budget with two seeds, and read the difference against the seed noise.
-# 3. **Is random search's win luck?** Repeat section 6 with two other sampler seeds. How often does
-#    each search win?
+# 3. **Was the race decided by luck?** Repeat section 6's random search with two other sampler
+#    seeds. How often does each search win?
 #
 # ## Solutions
 
@@ -556,6 +590,12 @@ print(f"GRU({gru_units}) {lm.build_char_lm(len(vocab), units=gru_units, cell='gr
       f"{stats.fmt_mean_sd(gru_bpc, digits=3)}; difference {np.mean(gru_bpc) - np.mean(lstm_bpc):+.3f} "
       f"= {(np.mean(gru_bpc) - np.mean(lstm_bpc)) / SEED_SD:+.1f} seed sd")
 
+# %% [markdown]
+# At equal parameter count the GRU scores lower validation bpc than the LSTM on this budget, by
+# more than two seed standard deviations (printed above), with two seeds each. This compares early
+# learning, not converged models: a GRU has fewer gates to learn and may simply learn faster at
+# first.
+
 # %%
 # Exercise 3: repeat the random-vs-grid race with other sampler seeds (the grid itself does not change)
 wins = []
@@ -568,6 +608,9 @@ print(f"random search beat the grid by more than 2 seed sd in {sum(best_grid - w
       f"of {len(wins)} repeats")
 
 # %% [markdown]
+# In both repeats the random search's best stays above the grid's: the grid's win in section 6 did
+# not depend on the sampler's seed. It came from the shape of the box, whose best point is a corner.
+#
 # ## Results record
 
 # %%
