@@ -351,6 +351,7 @@ class LMConfig:
     layers: int = 1
     embed_dim: int = 32
     dropout: float = 0.0
+    input_dropout: float = 0.0  # on the character embeddings, before the first recurrent layer
     cell: str = "lstm"
     seq_len: int = 100
     batch_size: int = 64
@@ -372,11 +373,12 @@ def build_char_lm(
     layers: int = 1,
     embed_dim: int = 32,
     dropout: float = 0.0,
+    input_dropout: float = 0.0,
     cell: str = "lstm",
     stateful: bool = False,
     batch_size: int | None = None,
 ) -> keras.Model:
-    """Embedding → `layers` × LSTM/GRU(return_sequences=True) [→ Dropout] → Dense(vocab) logits at every step.
+    """Embedding [→ Dropout] → `layers` × LSTM/GRU(return_sequences=True) [→ Dropout] → Dense(vocab) logits.
 
     With stateful=True the batch size is fixed (`batch_size`) and each layer keeps its final state
     as the initial state of the next batch, until `reset_char_lm_states(model)`.
@@ -387,11 +389,15 @@ def build_char_lm(
         raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
     if stateful and not batch_size:
         raise ValueError("a stateful model needs a fixed batch_size")
-    if layers < 1 or units < 1 or embed_dim < 1 or not 0 <= dropout < 1:
-        raise ValueError("layers, units and embed_dim must be >= 1 and dropout in [0, 1)")
+    if layers < 1 or units < 1 or embed_dim < 1 or not (0 <= dropout < 1 and 0 <= input_dropout < 1):
+        raise ValueError(
+            "layers, units and embed_dim must be >= 1, dropout and input_dropout in [0, 1)"
+        )
     rnn = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
     inputs = keras.Input(batch_shape=(batch_size, None), dtype="int32", name="chars")
     x = keras.layers.Embedding(vocab_size, embed_dim, name="embed")(inputs)
+    if input_dropout:
+        x = keras.layers.Dropout(input_dropout, name="input_dropout")(x)
     for i in range(layers):
         x = rnn(units, return_sequences=True, stateful=stateful, name=f"{cell}_{i}")(x)
         if dropout:
@@ -541,6 +547,7 @@ def train_char_lm(
         layers=config.layers,
         embed_dim=config.embed_dim,
         dropout=config.dropout,
+        input_dropout=config.input_dropout,
         cell=config.cell,
         stateful=config.stateful,
         batch_size=config.batch_size if config.stateful else None,

@@ -213,3 +213,14 @@ def test_keras_char_lm_trains_scores_and_samples():
     h = lm.hidden_states(res.model, val[:50])
     assert h.shape == (50, 16)
     assert isinstance(res.model, keras.Model)
+
+
+def test_input_dropout_adds_a_weightless_layer_after_the_embedding():
+    """input_dropout drops embedding features in training only; the weights are the same as without it."""
+    plain = lm.build_char_lm(10, units=4, embed_dim=3)
+    dropped = lm.build_char_lm(10, units=4, embed_dim=3, input_dropout=0.3)
+    assert dropped.layers[2].name == "input_dropout"
+    assert [w.shape for w in plain.get_weights()] == [w.shape for w in dropped.get_weights()]
+    with pytest.raises(ValueError, match="input_dropout"):
+        lm.build_char_lm(10, units=4, input_dropout=1.0)
+    assert lm.LMConfig().input_dropout == 0.0
