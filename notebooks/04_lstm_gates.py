@@ -527,7 +527,8 @@ LAGS = (1, 5, 10, 15, 20, T - 1)
 print("lag k = T − t:       " + "".join(f"{k:>9d}" for k in LAGS))
 for name, v in jac.items():
     print(f"{name:29s}" + "".join(f"{v[k]:9.1e}" for k in LAGS))
-print("ratio lag 29 / lag 1:        " + "".join(f"{name.split()[0]} {v[T - 1] / v[1]:.1e}   " for name, v in jac.items() if "x_t" in name or "∂h_T/∂h_t" in name))
+for quantity in ("‖∂h_T/∂h_t‖", "‖∂h_T/∂x_t‖"):
+    print(f"{quantity}, ratio lag {T - 1} / lag 1: " + "   ".join(f"{model} {jac[f'{model} {quantity}'][T - 1] / jac[f'{model} {quantity}'][1]:.1e}" for model in ("LSTM", "SimpleRNN")))
 print(f"memory unit {mem}, lag {T - 1}: ∏f = {direct[:, T - 1, mem].mean():.3f}, "
       f"(∂c_T/∂c_t) entry [{mem},{mem}] = {cc[:, T - 1, mem, mem].mean():.3f}")
 
