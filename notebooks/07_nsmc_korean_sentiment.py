@@ -219,9 +219,9 @@ tok_table.round(3)
 # test tokens of the words tokenizer are outside the 20,000 a model keeps. Morphemes share stems
 # and endings across forms, so the vocabulary shrinks and few test tokens are unknown. Syllables
 # and BPE pieces hardly ever go out of vocabulary — every Hangul word is spelled with pieces
-# already seen — and they make the sequences longer than morphemes (syllables) or about as long
-# (BPE). The BPE row counts a few more distinct tokens than its 8,000 pieces: characters outside
-# the 99.95 % most frequent ones are passed through as single unknown characters. Kiwi's price
+# already seen. Syllables make the sequences much longer than morphemes; BPE pieces keep them
+# slightly shorter. The BPE row counts more distinct tokens than its 8,000 pieces: characters
+# outside the 99.95 % most frequent ones are not pieces of the model and come out as themselves. Kiwi's price
 # is tokenization time, which is what the cache is for; BPE learns its vocabulary in seconds.
 # (The time column is scaled to 200,000 reviews; in the smoke profile it is an extrapolation.)
 #
@@ -351,7 +351,8 @@ test_table.round(4)
 # %% [markdown]
 # Two models scored on the *same* test reviews are not independent: a hard review is hard for
 # both. The fair question is whether the *difference* is larger than its noise, so we resample
-# the test reviews once and score both models on each resample (a paired bootstrap), and add
+# the test reviews and score both models on the same resample, 1,000 times (a paired
+# bootstrap), and add
 # McNemar's exact test, which looks only at the reviews where exactly one of the two models is
 # right. A difference whose 95 % interval contains 0 is a **tie**.
 
@@ -372,7 +373,7 @@ display(left(paired, precision=4))
 # %% [markdown]
 # Test-set noise is one source of uncertainty; training randomness is the other. The same
 # network trained again with another seed (other initial weights, other batch order) lands
-# somewhere else. The seed study `make seeds-07` (`tools/nsmc_seeds.py`, about 20 minutes on 2
+# somewhere else. The seed study `make seeds-07` (`tools/nsmc_seeds.py`, about 23 minutes on 2
 # CPU cores) trains the four race models again, with exactly these data and settings
 # (`helpers.nsmc`), for seeds 43 and 44, and writes `results/studies/07_nsmc_tokenizer_seeds.json`.
 # Together with this notebook's seed 42 that gives three seeds per tokenizer:
@@ -538,8 +539,8 @@ for bad in ["", ["좋아요", "   "], 42, None]:
 # so on, and plots P(positive) after each. We cut each review once, with the chosen model's own
 # tokenizer, and feed prefixes of that token sequence, so every step on the x-axis is one token
 # the model actually reads. Four reviews written for this notebook: praise that turns into
-# disappointment, boredom that turns into praise, a verdict hidden in the last word, and a
-# double negation.
+# disappointment, boredom that turns into praise, a verdict hidden in the ending, and a double
+# negation.
 
 # %%
 examples = ["배우들 연기도 좋고 영상미도 훌륭했는데 결말이 너무 허무해서 실망했다",
@@ -566,12 +567,14 @@ plt.show()
 
 # %% [markdown]
 # The first review reads as praise until 허무 ("empty, pointless"): P(positive) jumps at 좋
-# ("good") and 훌륭 ("excellent") and collapses within three tokens once the complaint arrives.
+# ("good") and 훌륭 ("excellent"), drops below 0.5 at 허무 and reaches near 0 at 실망
+# ("disappointment").
 # The second starts negative at 지루 ("boring") and recovers only at the end — 몰입 ("immersed")
-# and the final 봤다 lift it just past 0.5: a late turn is harder to read than an early one,
-# because the state already holds the complaint. The third holds no sentiment word until its
-# ending, 건 없는 ("there is nothing [left]"), where it drops to near 0 — the verdict sits in a
-# particle and an ending, which morphemes expose as tokens. The fourth, a double negation, starts
+# and the final 봤다 lift it just past 0.5: a late turn moves the verdict less than an early
+# one, since the state already holds the complaint. The third drifts below 0.5 while it lists
+# actors and falls to near 0 at its ending, 건 없는 ("there is nothing [left]") — the verdict
+# sits in a bound noun, an ending and a negative verb (거 + ㄴ, 없 + 는), which morphemes expose
+# as tokens. The fourth, a double negation, starts
 # at 재미없 ("no fun") and climbs at 않 ("not"), but stays below 0.5: the model reads the
 # negation as a softener, not as a reversal (exercise 3 compares it with its single-negation
 # twin).
@@ -644,9 +647,11 @@ pd.DataFrame({nsmc.LABELS[name]: [korean.oov_rate(tok.docs[name]["train"], tok.d
               for name in ["whitespace", "morphemes", "subwords"]}, index=pd.Index(caps, name="vocabulary cap")).round(4)
 
 # %% [markdown]
-# Whitespace tokens need a far larger vocabulary for the same coverage: the long tail of
-# inflected forms never ends. BPE pieces were built to fit their own 8,000-piece budget, so a
-# cap above that changes nothing for them.
+# Whitespace tokens suffer most: they need a far larger vocabulary for the same coverage, since
+# the long tail of inflected forms never ends. Morphemes degrade gracefully. BPE pieces were
+# built to fit their own 8,000-piece budget, so caps above it change nothing, while a cap far
+# below it cuts into pieces the segmentation relies on — a small BPE vocabulary should be
+# trained small, not cut.
 
 # %%
 # 3. Negation, read token by token.
