@@ -26,7 +26,12 @@ from .training import Timer
 if TYPE_CHECKING:  # keras loads inside the functions that build models
     import keras
 
-RACE = ("words", "morphemes", "syllables", "subwords")  # the four tokenizers, in the order of the tables
+RACE = (
+    "words",
+    "morphemes",
+    "syllables",
+    "subwords",
+)  # the four tokenizers, in the order of the tables
 LABELS = {
     "whitespace": "whitespace (raw)",
     "words": "words, punctuation split",
@@ -74,15 +79,23 @@ class Splits:
 def dedupe_training(train_raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """Drop empty reviews, texts seen with both labels and repeated texts (training data only)."""
     if "clean" not in train_raw:
-        raise KeyError("Add the cleaned text first: df['clean'] = df.text.map(korean.clean_review).")
+        raise KeyError(
+            "Add the cleaned text first: df['clean'] = df.text.map(korean.clean_review)."
+        )
     conflicting = train_raw.groupby("clean").label.transform("nunique") > 1
     empty = train_raw.clean == ""
     keep = ~empty & ~conflicting & ~train_raw.clean.duplicated()
-    counts = {"empty": int(empty.sum()), "conflicting_rows": int(conflicting.sum()), "dropped": int((~keep).sum())}
+    counts = {
+        "empty": int(empty.sum()),
+        "conflicting_rows": int(conflicting.sum()),
+        "dropped": int((~keep).sum()),
+    }
     return train_raw[keep], counts
 
 
-def load_splits(n_train: int | None, n_test: int | None, seed: int, val_share: float = 0.1) -> Splits:
+def load_splits(
+    n_train: int | None, n_test: int | None, seed: int, val_share: float = 0.1
+) -> Splits:
     """Load NSMC, clean every review, de-duplicate the training split, carve a stratified validation split."""
     from sklearn.model_selection import train_test_split
 
@@ -93,16 +106,26 @@ def load_splits(n_train: int | None, n_test: int | None, seed: int, val_share: f
     train_raw["clean"] = train_raw.text.map(korean.clean_review)
     test["clean"] = test.text.map(korean.clean_review)
     train_all, counts = dedupe_training(train_raw)
-    train, val = train_test_split(train_all, test_size=val_share, stratify=train_all.label, random_state=seed)
-    counts.update(train_raw=len(train_raw), train_all=len(train_all), train=len(train), val=len(val),
-                  test=len(test), test_empty=int((test.clean == "").sum()))
+    train, val = train_test_split(
+        train_all, test_size=val_share, stratify=train_all.label, random_state=seed
+    )
+    counts.update(
+        train_raw=len(train_raw),
+        train_all=len(train_all),
+        train=len(train),
+        val=len(val),
+        test=len(test),
+        test_empty=int((test.clean == "").sum()),
+    )
     return Splits(train_raw, train, val, test, counts)
 
 
 # ---------------------------------------------------------------- tokenizers
 
 
-def tokenizer(name: str, subword_model: subword.SubwordModel | None = None) -> Callable[[str], list[str]]:
+def tokenizer(
+    name: str, subword_model: subword.SubwordModel | None = None
+) -> Callable[[str], list[str]]:
     """The tokens of one cleaned review for a race tokenizer (or 'whitespace')."""
     if name == "whitespace":
         return korean.whitespace_tokens
@@ -114,12 +137,16 @@ def tokenizer(name: str, subword_model: subword.SubwordModel | None = None) -> C
         return lambda text: korean.kiwi_morphemes(text, num_workers=1)[0].split()
     if name == "subwords":
         if subword_model is None:
-            raise ValueError("The 'subwords' tokenizer needs the trained subword model: tokenizer('subwords', model).")
+            raise ValueError(
+                "The 'subwords' tokenizer needs the trained subword model: tokenizer('subwords', model)."
+            )
         return subword_model.pieces
     raise ValueError(f"Unknown tokenizer {name!r}; use one of {('whitespace', *RACE)}.")
 
 
-def preprocess(name: str, subword_model: subword.SubwordModel | None = None) -> Callable[[str], str]:
+def preprocess(
+    name: str, subword_model: subword.SubwordModel | None = None
+) -> Callable[[str], str]:
     """Raw review -> cleaned -> tokens joined by spaces: what the exported model expects as input."""
     tokens = tokenizer(name, subword_model)
     return lambda text: korean.join_tokens(tokens(korean.clean_review(text)))
@@ -159,11 +186,17 @@ def tokenize_all(splits: Splits) -> Tokenized:
         full["subwords"] = model.encode(raw)
     seconds["subwords"] = t.seconds
     docs = {
-        name: {"train": [d[i] for i in splits.train.index], "val": [d[i] for i in splits.val.index],
-               "test": d[n_tr:]}
+        name: {
+            "train": [d[i] for i in splits.train.index],
+            "val": [d[i] for i in splits.val.index],
+            "test": d[n_tr:],
+        }
         for name, d in full.items()
     }
-    kiwi = {"cold_seconds": seconds["morphemes"], "hit": bool(info_train["hit"] and info_test["hit"])}
+    kiwi = {
+        "cold_seconds": seconds["morphemes"],
+        "hit": bool(info_train["hit"] and info_test["hit"]),
+    }
     return Tokenized(docs, seconds, model, kiwi)
 
 
@@ -180,8 +213,9 @@ def make_vectorizer(train_docs: list[str], maxlen: int) -> keras.layers.TextVect
     import keras
     import tensorflow as tf
 
-    vec = keras.layers.TextVectorization(max_tokens=MAX_TOKENS, standardize=None, split="whitespace",
-                                         output_sequence_length=maxlen)
+    vec = keras.layers.TextVectorization(
+        max_tokens=MAX_TOKENS, standardize=None, split="whitespace", output_sequence_length=maxlen
+    )
     vec.adapt(tf.constant(train_docs))
     return vec
 
@@ -190,14 +224,19 @@ def make_lstm(vocab_size: int, embed_dim: int = EMBED_DIM, units: int = UNITS) -
     """Embedding (0 = padding, masked) -> LSTM -> sigmoid; Adam with gradient clipping, compiled."""
     import keras
 
-    model = keras.Sequential([
-        keras.Input(shape=(None,), dtype="int64"),
-        keras.layers.Embedding(vocab_size, embed_dim, mask_zero=True),
-        keras.layers.LSTM(units),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=CLIPNORM),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None,), dtype="int64"),
+            keras.layers.Embedding(vocab_size, embed_dim, mask_zero=True),
+            keras.layers.LSTM(units),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=CLIPNORM),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -216,14 +255,18 @@ class RaceRun:
     def record(self, y_val: np.ndarray, y_test: np.ndarray) -> dict[str, Any]:
         """JSON-ready summary: accuracies at threshold 0.5, epochs, timing."""
         return {
-            "seed": self.seed, "tokenizer": self.tokenizer, "maxlen": self.maxlen,
+            "seed": self.seed,
+            "tokenizer": self.tokenizer,
+            "maxlen": self.maxlen,
             "val_accuracy": float(np.mean((self.prob_val >= 0.5) == y_val)),
             "test_accuracy": float(np.mean((self.prob_test >= 0.5) == y_test)),
             **self.run.summary(),
         }
 
 
-def train_race(name: str, tok: Tokenized, splits: Splits, seed: int, *, quiet: bool = False) -> RaceRun:
+def train_race(
+    name: str, tok: Tokenized, splits: Splits, seed: int, *, quiet: bool = False
+) -> RaceRun:
     """Vectorize one tokenization (fitted on train), train the race LSTM to early stopping, predict val and test."""
     import tensorflow as tf
 
@@ -238,10 +281,16 @@ def train_race(name: str, tok: Tokenized, splits: Splits, seed: int, *, quiet: b
     y_train, y_val = splits.labels("train"), splits.labels("val")
     set_seed(seed)
     model = make_lstm(vec.vocabulary_size())
-    run = fit(model, bucket_by_length(X["train"], y_train, BATCH, seed=seed),
-              bucket_by_length(X["val"], y_val, BATCH, seed=seed, shuffle=False),
-              epochs=max_epochs(), patience=PATIENCE, name=f"{name} (seed {seed})", quiet=quiet,
-              log_metrics=("loss", "val_loss", "val_accuracy"))
+    run = fit(
+        model,
+        bucket_by_length(X["train"], y_train, BATCH, seed=seed),
+        bucket_by_length(X["val"], y_val, BATCH, seed=seed, shuffle=False),
+        epochs=max_epochs(),
+        patience=PATIENCE,
+        name=f"{name} (seed {seed})",
+        quiet=quiet,
+        log_metrics=("loss", "val_loss", "val_accuracy"),
+    )
     prob_val = predict_by_length(run.model, X["val"], 1024)
     prob_test = predict_by_length(run.model, X["test"], 1024)
     return RaceRun(name, seed, run, vec, maxlen, prob_val, prob_test)
@@ -254,10 +303,20 @@ def study_settings(splits: Splits) -> dict[str, Any]:
     """What must match between the notebook and the seed study for their numbers to be combined."""
     from .config import get_profile
 
-    return {"profile": get_profile(), "data": splits.counts, "max_tokens": MAX_TOKENS, "batch": BATCH,
-            "embed_dim": EMBED_DIM, "units": UNITS, "learning_rate": LEARNING_RATE, "clipnorm": CLIPNORM,
-            "patience": PATIENCE, "max_epochs": max_epochs(), "subword_vocab": subword_vocab(),
-            "length_quantile": LENGTH_QUANTILE}
+    return {
+        "profile": get_profile(),
+        "data": splits.counts,
+        "max_tokens": MAX_TOKENS,
+        "batch": BATCH,
+        "embed_dim": EMBED_DIM,
+        "units": UNITS,
+        "learning_rate": LEARNING_RATE,
+        "clipnorm": CLIPNORM,
+        "patience": PATIENCE,
+        "max_epochs": max_epochs(),
+        "subword_vocab": subword_vocab(),
+        "length_quantile": LENGTH_QUANTILE,
+    }
 
 
 def study_path() -> Path:

@@ -32,7 +32,9 @@ def _spm() -> Any:
     try:
         import sentencepiece
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("sentencepiece is not installed: `pip install -r requirements.txt`.") from err
+        raise ImportError(
+            "sentencepiece is not installed: `pip install -r requirements.txt`."
+        ) from err
     return sentencepiece
 
 
@@ -43,7 +45,9 @@ def sentencepiece_version() -> str:
 
 def _check_texts(texts: Iterable[str]) -> list[str]:
     if isinstance(texts, str):
-        raise TypeError("Pass a list of texts, not one str (a str would be read character by character).")
+        raise TypeError(
+            "Pass a list of texts, not one str (a str would be read character by character)."
+        )
     items = list(texts)
     for i, t in enumerate(items):
         if not isinstance(t, str):
@@ -60,7 +64,9 @@ class SubwordModel:
 
     def __post_init__(self) -> None:
         if not isinstance(self.proto, (bytes, bytearray)) or not self.proto:
-            raise ValueError("SubwordModel needs the serialized model bytes (from train_subword or a .model file).")
+            raise ValueError(
+                "SubwordModel needs the serialized model bytes (from train_subword or a .model file)."
+            )
 
     @property
     def processor(self) -> Any:
@@ -98,11 +104,13 @@ class SubwordModel:
         return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "SubwordModel":
+    def load(cls, path: str | Path) -> SubwordModel:
         """Read a .model file written by `save` (or by spm_train)."""
         path = Path(path)
         if not path.is_file():
-            raise FileNotFoundError(f"No SentencePiece model at {path.name!r}; train one with train_subword().")
+            raise FileNotFoundError(
+                f"No SentencePiece model at {path.name!r}; train one with train_subword()."
+            )
         return cls(path.read_bytes(), {"loaded_from": path.name})
 
 
@@ -128,23 +136,42 @@ def train_subword(
     if model_type not in MODEL_TYPES:
         raise ValueError(f"model_type must be one of {MODEL_TYPES}, got {model_type!r}.")
     if vocab_size < 8:
-        raise ValueError(f"vocab_size={vocab_size} is too small; use a few thousand for a real corpus.")
+        raise ValueError(
+            f"vocab_size={vocab_size} is too small; use a few thousand for a real corpus."
+        )
     if not 0.9 <= character_coverage <= 1.0:
         raise ValueError(f"character_coverage must be in [0.9, 1], got {character_coverage}.")
     spm = _spm()
     spm.set_random_generator_seed(seed)
-    settings = {"vocab_size": vocab_size, "model_type": model_type, "character_coverage": character_coverage,
-                "seed": seed, "hard_vocab_limit": hard_vocab_limit, "normalization_rule_name": "identity",
-                "sentencepiece": sentencepiece_version(), "n_texts": len(items)}
+    settings = {
+        "vocab_size": vocab_size,
+        "model_type": model_type,
+        "character_coverage": character_coverage,
+        "seed": seed,
+        "hard_vocab_limit": hard_vocab_limit,
+        "normalization_rule_name": "identity",
+        "sentencepiece": sentencepiece_version(),
+        "n_texts": len(items),
+    }
     buffer = io.BytesIO()
     try:
         spm.SentencePieceTrainer.train(
-            sentence_iterator=iter(items), model_writer=buffer, vocab_size=vocab_size, model_type=model_type,
-            character_coverage=character_coverage, normalization_rule_name="identity",
-            hard_vocab_limit=hard_vocab_limit, num_threads=num_threads, input_sentence_size=0,
-            shuffle_input_sentence=False, minloglevel=2,
+            sentence_iterator=iter(items),
+            model_writer=buffer,
+            vocab_size=vocab_size,
+            model_type=model_type,
+            character_coverage=character_coverage,
+            normalization_rule_name="identity",
+            hard_vocab_limit=hard_vocab_limit,
+            num_threads=num_threads,
+            input_sentence_size=0,
+            shuffle_input_sentence=False,
+            minloglevel=2,
         )
     except RuntimeError as err:
-        raise ValueError(f"SentencePiece could not train on {len(items):,} texts with vocab_size={vocab_size}: "
-                         f"{err}. Use a smaller vocab_size or more text.") from err
+        raise ValueError(
+            f"SentencePiece could not train on {len(items):,} texts with vocab_size={vocab_size}: "
+            f"{err}. Adjust vocab_size (at least the number of distinct characters kept, at most what "
+            "the text supports) or character_coverage."
+        ) from err
     return SubwordModel(buffer.getvalue(), settings)

@@ -16,9 +16,15 @@ def _frame(texts, labels):
 
 
 def test_dedupe_training_drops_empty_conflicting_and_repeated_texts():
-    df = _frame(["최고", "최고", "별로", "별로", "  ", "좋아요ㅋㅋㅋㅋ", "좋아요ㅋㅋ"], [1, 1, 0, 1, 0, 1, 1])
+    df = _frame(
+        ["최고", "최고", "별로", "별로", "  ", "좋아요ㅋㅋㅋㅋ", "좋아요ㅋㅋ"],
+        [1, 1, 0, 1, 0, 1, 1],
+    )
     kept, counts = nsmc.dedupe_training(df)
-    assert kept.clean.tolist() == ["최고", "좋아요ㅋㅋ"]  # 별로 has both labels; ㅋㅋㅋㅋ cleans to ㅋㅋ
+    assert kept.clean.tolist() == [
+        "최고",
+        "좋아요ㅋㅋ",
+    ]  # 별로 has both labels; ㅋㅋㅋㅋ cleans to ㅋㅋ
     assert counts == {"empty": 1, "conflicting_rows": 2, "dropped": 5}
 
 
@@ -28,7 +34,7 @@ def test_dedupe_training_needs_the_clean_column():
 
 
 @pytest.mark.parametrize(
-    "name, expected",
+    ("name", "expected"),
     [
         ("whitespace", ["최고!!", "재밌어요ㅋㅋ"]),
         ("words", ["최고", "!!", "재밌어요", "ㅋㅋ"]),
@@ -47,9 +53,13 @@ def test_subword_tokenizer_needs_its_model_and_unknown_names_fail():
 
 
 def test_preprocess_cleans_then_joins_tokens():
-    model = subword.train_subword(["영화가 재밌었어요", "영화를 봤어요", "재밌는 영화"] * 30, vocab_size=60)
+    model = subword.train_subword(
+        ["영화가 재밌었어요", "영화를 봤어요", "재밌는 영화"] * 30, vocab_size=60
+    )
     assert nsmc.preprocess("words")("최고!!!!  영화") == "최고 !! 영화"
-    assert nsmc.preprocess("subwords", model)("영화가  재밌었어요") == " ".join(model.pieces("영화가 재밌었어요"))
+    assert nsmc.preprocess("subwords", model)("영화가  재밌었어요") == " ".join(
+        model.pieces("영화가 재밌었어요")
+    )
 
 
 def test_max_length_is_a_percentile_of_training_lengths():

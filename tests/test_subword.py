@@ -7,9 +7,18 @@ from helpers import subword
 pytest.importorskip("sentencepiece")
 
 CORPUS = [
-    "영화가 재밌었어요 ㅋㅋ", "영화를 봤는데 재밌네요", "영화는 별로였어요 ㅠㅠ", "배우들 연기가 좋았어요",
-    "배우 연기는 별로", "스토리가 재밌고 배우도 좋아요", "시간 아까운 영화", "돈 아까운 영화였어요",
-    "최고의 영화!!", "최악의 영화...", "다시 보고 싶은 영화", "두 번은 안 볼 영화",
+    "영화가 재밌었어요 ㅋㅋ",
+    "영화를 봤는데 재밌네요",
+    "영화는 별로였어요 ㅠㅠ",
+    "배우들 연기가 좋았어요",
+    "배우 연기는 별로",
+    "스토리가 재밌고 배우도 좋아요",
+    "시간 아까운 영화",
+    "돈 아까운 영화였어요",
+    "최고의 영화!!",
+    "최악의 영화...",
+    "다시 보고 싶은 영화",
+    "두 번은 안 볼 영화",
 ] * 20  # SentencePiece needs some repetition to learn merges
 
 
@@ -63,7 +72,7 @@ def test_save_and_load_round_trip(model, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kwargs, error, match",
+    ("kwargs", "error", "match"),
     [
         ({"texts": []}, ValueError, "No non-empty texts"),
         ({"texts": ["", "  "]}, ValueError, "No non-empty texts"),

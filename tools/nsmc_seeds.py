@@ -39,8 +39,10 @@ def main() -> None:
         for name in nsmc.RACE:
             result = nsmc.train_race(name, tok, splits, seed)
             runs.append(result.record(y_val, y_test))
-            print(f"  -> {name} seed {seed}: val {runs[-1]['val_accuracy']:.4f}  test {runs[-1]['test_accuracy']:.4f}",
-                  flush=True)
+            print(
+                f"  -> {name} seed {seed}: val {runs[-1]['val_accuracy']:.4f}  test {runs[-1]['test_accuracy']:.4f}",
+                flush=True,
+            )
     record = {
         "study": "07_nsmc_tokenizer_seeds",
         "command": "make seeds-07",
@@ -53,7 +55,11 @@ def main() -> None:
         "runs": runs,
     }
     # only full-profile numbers are published; a smoke run writes to the data folder
-    path = nsmc.study_path() if helpers.get_profile() == "full" else helpers.data_dir() / "07_seeds.smoke.json"
+    path = (
+        nsmc.study_path()
+        if helpers.get_profile() == "full"
+        else helpers.data_dir() / "07_seeds.smoke.json"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
