@@ -33,8 +33,8 @@
 #
 # **Prerequisites**: derivatives and the chain rule, NumPy arrays. No earlier notebook.
 #
-# **Time to run**: about 10 s in the full profile, under 10 s in the smoke profile
-# (2 CPU cores, TensorFlow import included).
+# **Time to run**: about 10 s in the full profile and 10 s in the smoke profile (CPU time on
+# 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
 
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)

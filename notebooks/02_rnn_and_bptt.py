@@ -31,8 +31,8 @@
 # **Prerequisites**: [01 · Gradient descent](01_gradient_descent.ipynb) (the update rule,
 # `tf.GradientTape`, and backpropagation on a two-layer network with its shape rules); matrix products.
 #
-# **Time to run**: about 10 s in the full profile, under 15 s in the smoke profile
-# (2 CPU cores, TensorFlow import included).
+# **Time to run**: about 10 s in the full profile and 10 s in the smoke profile (CPU time on
+# 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
 
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)

@@ -31,8 +31,8 @@
 # **Prerequisites**: [02 · RNNs and BPTT](02_rnn_and_bptt.ipynb) (the Jacobian product of section 3
 # there); eigenvalues, singular values and matrix norms.
 #
-# **Time to run**: about 30 s in the full profile, about 15 s in the smoke profile
-# (2 CPU cores, TensorFlow import included).
+# **Time to run**: about 21 s in the full profile and 12 s in the smoke profile (CPU time on
+# 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
 
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)

@@ -34,8 +34,8 @@
 # [02 · RNNs and BPTT](02_rnn_and_bptt.ipynb) and
 # [03 · Vanishing and exploding gradients](03_vanishing_and_exploding_gradients.ipynb).
 #
-# **Time to run**: about 80 s in the full profile, about 25 s in the smoke profile
-# (2 CPU cores, TensorFlow import included).
+# **Time to run**: about 75 s in the full profile and 25 s in the smoke profile (CPU time on
+# 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
 
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
