@@ -25,7 +25,7 @@
 #
 # **Prerequisites:** 04 (the LSTM cell and its gates) and 05 (training an LSTM, early stopping).
 #
-# **Time to run:** about 10 minutes in the full profile (2 CPU cores, no GPU); about 30 seconds in the smoke profile.
+# **Time to run:** full profile about 15 minutes on 2 CPU cores (an estimate from the epoch times of the seed study, not yet a measured run of this version); the seed study, `make seeds-06`, adds about 30 minutes once. Smoke profile: about a minute of CPU time.
 
 # %%
 import helpers  # isort: skip  (first: sets TensorFlow's environment before it loads)
