@@ -20,7 +20,7 @@
 # - to turn text into integer sequences *inside* the model with `TextVectorization`, and why padding plus masking lets an LSTM read reviews of any length;
 # - to batch reviews of similar length together, so the LSTM does not spend most of its time reading padding;
 # - to compare models honestly: choose on validation, train every model to early stopping under one protocol, repeat over seeds, and put intervals and paired tests on the test numbers;
-# - why an LSTM's training can collapse on long sequences, and how gradient clipping prevents it;
+# - what gradient clipping does for an LSTM that reads hundreds of steps, and how to test whether a model needs it;
 # - to wrap, save, reload and query the model, including bad inputs and word-by-word sentiment.
 #
 # **Prerequisites:** 04 (the LSTM cell and its gates) and 05 (training an LSTM, early stopping).
@@ -336,9 +336,11 @@ print(f"the LSTM with seed {SEED}, trained above and again by the study in anoth
       f"to the last bit: {runs[('LSTM', SEED)].history == study['repeat_lstm']['history']}")
 
 # %% [markdown]
-# **Why clipping?** Without it, the single LSTM is fragile here. Its answer is read from the last
-# state, so the gradient flows back through up to `SEQ_LEN` steps, and the product of step
-# Jacobians can become very large (notebook 03): one bad batch then throws the weights far away.
+# **Why clipping?** An LSTM whose answer is read from its last state passes the gradient back
+# through up to `SEQ_LEN` steps, and the product of step Jacobians can become very large
+# (notebook 03): one bad batch can then throw the weights far away. In an earlier version of this
+# notebook the single LSTM's validation accuracy collapsed in its second epoch; here we test
+# whether clipping is what this model needs.
 # Clipping rescales the gradient $g$ to $g \cdot \min(1, \tau / \lVert g \rVert)$ with $\tau = 1$
 # (Pascanu, Mikolov & Bengio, 2013). The study's unclipped LSTM starts from the same weights and
 # sees the same batches as the clipped one trained above; we compare the loss of every batch and
