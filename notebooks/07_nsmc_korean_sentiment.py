@@ -37,6 +37,7 @@
 import helpers  # isort: skip  (first: sets TensorFlow's environment before it loads)
 
 from collections import defaultdict
+from itertools import pairwise
 
 import keras
 import matplotlib.pyplot as plt
@@ -55,15 +56,24 @@ from helpers.training import Timer
 
 SEED = helpers.setup(seed=42)
 FONT = helpers.use_korean_font()  # bundled NanumGothic: Hangul renders in every plot, no restart
-plt.rcParams["font.family"] = [FONT, "DejaVu Sans"]  # fallback for ▁ (U+2581), which NanumGothic lacks
-print(f"kiwipiepy {korean.kiwi_version()}  sentencepiece {subword.sentencepiece_version()}  plot font {FONT}")
+plt.rcParams["font.family"] = [
+    FONT,
+    "DejaVu Sans",
+]  # fallback for ▁ (U+2581), which NanumGothic lacks
+print(
+    f"kiwipiepy {korean.kiwi_version()}  sentencepiece {subword.sentencepiece_version()}  plot font {FONT}"
+)
 
 
 def left(df: pd.DataFrame, precision: int = 3) -> HTML:
     """Show a table with its text columns left-aligned (Korean reads from the left)."""
     text_cols = [c for c in df.columns if df[c].dtype == object]
-    styler = df.style.format(precision=precision).set_properties(subset=text_cols, **{"text-align": "left"})
-    return HTML(styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]).to_html())
+    styler = df.style.format(precision=precision).set_properties(
+        subset=text_cols, **{"text-align": "left"}
+    )
+    return HTML(
+        styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]).to_html()
+    )
 
 
 # %% [markdown]
@@ -83,11 +93,17 @@ train_raw, train, val, test = splits.train_raw, splits.train, splits.val, splits
 def describe(df: pd.DataFrame) -> dict:
     """A few numbers that say what a split looks like."""
     chars = df.text.str.len()
-    return {"reviews": len(df), "positive": df.label.mean(), "empty": (df.text.str.strip() == "").sum(),
-            "duplicate texts": df.text.duplicated().sum(), "median chars": chars.median(),
-            "95% chars": chars.quantile(0.95), "max chars": chars.max(),
-            "with ㅋㅋ/ㅠㅠ jamo": df.text.map(korean.has_jamo).mean(),
-            "with Latin letters": df.text.str.contains("[A-Za-z]").mean()}
+    return {
+        "reviews": len(df),
+        "positive": df.label.mean(),
+        "empty": (df.text.str.strip() == "").sum(),
+        "duplicate texts": df.text.duplicated().sum(),
+        "median chars": chars.median(),
+        "95% chars": chars.quantile(0.95),
+        "max chars": chars.max(),
+        "with ㅋㅋ/ㅠㅠ jamo": df.text.map(korean.has_jamo).mean(),
+        "with Latin letters": df.text.str.contains("[A-Za-z]").mean(),
+    }
 
 
 pd.DataFrame({"train": describe(train_raw), "test": describe(test)}).round(3)
@@ -112,7 +128,9 @@ display(left(train_raw.sample(8, random_state=SEED)[["text", "label"]]))
 fig, ax = plt.subplots(figsize=(7, 3))
 for label, name in [(0, "부정 negative"), (1, "긍정 positive")]:
     ax.hist(train_raw.text.str.len()[train_raw.label == label], bins=40, alpha=0.6, label=name)
-ax.set(xlabel="characters per review", ylabel="reviews", title="NSMC 훈련 데이터: 리뷰 길이 (train)")
+ax.set(
+    xlabel="characters per review", ylabel="reviews", title="NSMC 훈련 데이터: 리뷰 길이 (train)"
+)
 ax.legend()
 plt.show()
 
@@ -132,10 +150,17 @@ plt.show()
 laugh = train_raw.text.str.contains("ㅋㅋㅋ")
 print("example:", repr(train_raw.text[laugh].iloc[0]), "->", repr(train_raw.clean[laugh].iloc[0]))
 c = splits.counts
-print(f"train: {c['train_raw']:,} raw -> {c['train_all']:,} after cleaning ({c['empty']} empty, "
-      f"{c['conflicting_rows']} rows with conflicting labels, {c['dropped']} dropped in all)")
-print(f"split: {c['train']:,} train / {c['val']:,} validation;  test: {c['test']:,} (kept whole, {c['test_empty']} empty)")
-print(f"test reviews whose cleaned text also occurs in train: {test.clean.isin(set(train.clean) | set(val.clean)).mean():.1%}")
+print(
+    f"train: {c['train_raw']:,} raw -> {c['train_all']:,} after cleaning ({c['empty']} empty, "
+    f"{c['conflicting_rows']} rows with conflicting labels, {c['dropped']} dropped in all)"
+)
+print(
+    f"split: {c['train']:,} train / {c['val']:,} validation;  test: {c['test']:,} (kept whole, {c['test_empty']} empty)"
+)
+print(
+    "test reviews whose cleaned text also occurs in train: "
+    f"{test.clean.isin(set(train.clean) | set(val.clean)).mean():.1%}"
+)
 
 # %% [markdown]
 # The overlap in the last line is mostly one- or two-word verdicts (굿, good, ㅋㅋ, 최고, 별로);
@@ -165,10 +190,12 @@ print(f"test reviews whose cleaned text also occurs in train: {test.clean.isin(s
 # %%
 # NBVAL_CHECK_OUTPUT
 sample = "이 영화 진짜 재밌었어요ㅋㅋ 배우들 연기도 최고!!"
-for name, tokens in [("whitespace", korean.whitespace_tokens(sample)),
-                     ("words", korean.whitespace_punct_tokens(sample)),
-                     ("morphemes", korean.kiwi_morphemes(sample)[0].split()),
-                     ("syllables", korean.syllable_tokens(sample))]:
+for name, tokens in [
+    ("whitespace", korean.whitespace_tokens(sample)),
+    ("words", korean.whitespace_punct_tokens(sample)),
+    ("morphemes", korean.kiwi_morphemes(sample)[0].split()),
+    ("syllables", korean.syllable_tokens(sample)),
+]:
     print(f"{name:>10} ({len(tokens):2d}): {' | '.join(tokens)}")
 
 # %% [markdown]
@@ -186,8 +213,10 @@ with Timer() as t:
 bpe = tok.subword_model
 print(f"BPE: {bpe.vocab_size:,} pieces learned from {len(train):,} training reviews")
 print(f"{'BPE subwords':>10}: {' | '.join(bpe.pieces(sample))}")
-print(f"Kiwi: cold tokenization {tok.seconds['morphemes']:.0f} s for {len(train_raw) + len(test):,} reviews "
-      f"(cache {'hit' if tok.kiwi_info['hit'] else 'miss'}); this cell took {t.seconds:.0f} s")
+print(
+    f"Kiwi: cold tokenization {tok.seconds['morphemes']:.0f} s for {len(train_raw) + len(test):,} reviews "
+    f"(cache {'hit' if tok.kiwi_info['hit'] else 'miss'}); this cell took {t.seconds:.0f} s"
+)
 
 # %% [markdown]
 # For each tokenizer we measure, on the training split only, the vocabulary size and the number
@@ -205,10 +234,17 @@ rows = []
 for name in ["whitespace", *nsmc.RACE]:
     tr, te = tok.docs[name]["train"], tok.docs[name]["test"]
     lengths = np.array([len(d.split()) for d in tr])
-    rows.append({"tokenizer": nsmc.LABELS[name], "vocabulary (train)": len({w for d in tr for w in d.split()}),
-                 "median tokens": np.median(lengths), "98% tokens": np.percentile(lengths, 98),
-                 "OOV test (all)": korean.oov_rate(tr, te), f"OOV test (top {nsmc.MAX_TOKENS:,})": korean.oov_rate(tr, te, nsmc.MAX_TOKENS),
-                 "tokenize 200k s": tok.seconds[name] * 200_000 / (len(train_raw) + len(test))})
+    rows.append(
+        {
+            "tokenizer": nsmc.LABELS[name],
+            "vocabulary (train)": len({w for d in tr for w in d.split()}),
+            "median tokens": np.median(lengths),
+            "98% tokens": np.percentile(lengths, 98),
+            "OOV test (all)": korean.oov_rate(tr, te),
+            f"OOV test (top {nsmc.MAX_TOKENS:,})": korean.oov_rate(tr, te, nsmc.MAX_TOKENS),
+            "tokenize 200k s": tok.seconds[name] * 200_000 / (len(train_raw) + len(test)),
+        }
+    )
 tok_table = pd.DataFrame(rows).set_index("tokenizer")
 tok_table.round(3)
 
@@ -239,16 +275,28 @@ docs_m = tok.docs["morphemes"]
 y_train, y_val, y_test = splits.labels("train"), splits.labels("val"), splits.labels("test")
 majority = DummyClassifier(strategy="most_frequent").fit(docs_m["train"], y_train)
 with Timer() as t:
-    tfidf_vec = TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    X_tfidf = {"train": tfidf_vec.fit_transform(docs_m["train"]), "val": tfidf_vec.transform(docs_m["val"]),
-               "test": tfidf_vec.transform(docs_m["test"])}
-    logregs = {C: LogisticRegression(C=C, max_iter=2000).fit(X_tfidf["train"], y_train) for C in C_GRID}
-c_scores = pd.Series({C: m.score(X_tfidf["val"], y_val) for C, m in logregs.items()}, name="validation accuracy")
+    tfidf_vec = TfidfVectorizer(
+        token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True
+    )
+    X_tfidf = {
+        "train": tfidf_vec.fit_transform(docs_m["train"]),
+        "val": tfidf_vec.transform(docs_m["val"]),
+        "test": tfidf_vec.transform(docs_m["test"]),
+    }
+    logregs = {
+        C: LogisticRegression(C=C, max_iter=2000).fit(X_tfidf["train"], y_train) for C in C_GRID
+    }
+c_scores = pd.Series(
+    {C: m.score(X_tfidf["val"], y_val) for C, m in logregs.items()}, name="validation accuracy"
+)
 BEST_C = float(c_scores.idxmax())
 tfidf = logregs[BEST_C]
 print(c_scores.rename_axis("C").round(4).to_string())
-print(f"chosen C = {BEST_C} ({'inside the grid' if BEST_C not in (C_GRID[0], C_GRID[-1]) else 'AT AN EDGE: widen the grid'}); "
-      f"{len(C_GRID)} fits in {t.seconds:.0f} s on {len(y_train):,} reviews")
+print(
+    f"chosen C = {BEST_C} "
+    f"({'inside the grid' if BEST_C not in (C_GRID[0], C_GRID[-1]) else 'AT AN EDGE: widen the grid'}); "
+    f"{len(C_GRID)} fits in {t.seconds:.0f} s on {len(y_train):,} reviews"
+)
 print(f"majority class: validation accuracy {majority.score(docs_m['val'], y_val):.4f}")
 
 # %% [markdown]
@@ -272,7 +320,10 @@ print(f"majority class: validation accuracy {majority.score(docs_m['val'], y_val
 # %%
 lstm_demo = nsmc.make_lstm(bpe.vocab_size)
 for layer in lstm_demo.layers:
-    print(f"{layer.name:>9}: {type(layer).__name__:<9} output {str(tuple(layer.output.shape)):<16} parameters {layer.count_params():>7,}")
+    print(
+        f"{layer.name:>9}: {type(layer).__name__:<9} output {tuple(layer.output.shape)!s:<16} "
+        f"parameters {layer.count_params():>7,}"
+    )
 print(f"{'total':>9}: {lstm_demo.count_params():,} parameters")
 
 # %% [markdown]
@@ -292,10 +343,12 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
 for name, r in race.items():
     h, best = r.run.history, r.run.best_epoch
     epochs = np.arange(1, len(h["val_loss"]) + 1)
-    line, = axes[0].plot(epochs, h["val_loss"], "o-", ms=3, label=nsmc.LABELS[name])
+    (line,) = axes[0].plot(epochs, h["val_loss"], "o-", ms=3, label=nsmc.LABELS[name])
     axes[0].plot(best, h["val_loss"][best - 1], "*", ms=14, color=line.get_color())
     axes[1].plot(epochs, h["loss"], "o-", ms=3, color=line.get_color(), label=nsmc.LABELS[name])
-axes[0].set(xlabel="epoch", ylabel="validation loss", title="검증 손실 (validation loss; ★ = weights kept)")
+axes[0].set(
+    xlabel="epoch", ylabel="validation loss", title="검증 손실 (validation loss; ★ = weights kept)"
+)
 axes[1].set(xlabel="epoch", ylabel="training loss", title="훈련 손실 (training loss)")
 for ax in axes:
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
@@ -313,14 +366,21 @@ plt.show()
 # test set has still not been used.
 
 # %%
-val_rows = {f"LSTM · {name}": {**r.run.summary(), "val accuracy": float(np.mean((r.prob_val >= 0.5) == y_val))}
-            for name, r in race.items()}
+val_rows = {
+    f"LSTM · {name}": {
+        **r.run.summary(),
+        "val accuracy": float(np.mean((r.prob_val >= 0.5) == y_val)),
+    }
+    for name, r in race.items()
+}
 val_table = pd.DataFrame(val_rows).T.drop(columns="max_epochs")
 val_table.loc["TF-IDF morphemes + LR", "val accuracy"] = c_scores[BEST_C]
 val_table.loc["majority class", "val accuracy"] = majority.score(docs_m["val"], y_val)
 CHOSEN_TOK = max(race, key=lambda n: val_rows[f"LSTM · {n}"]["val accuracy"])
 CHOSEN = f"LSTM · {CHOSEN_TOK}"
-print(f"chosen on validation: {CHOSEN};  every race run stopped early: {all(r.run.stopped_early for r in race.values())}")
+print(
+    f"chosen on validation: {CHOSEN};  every race run stopped early: {all(r.run.stopped_early for r in race.values())}"
+)
 val_table.round(4)
 
 # %% [markdown]
@@ -338,14 +398,22 @@ val_table.round(4)
 # the accuracy each time, and keep the middle 95 % of the values (Efron & Tibshirani, 1993).
 
 # %%
-probs = {"majority class": majority.predict_proba(docs_m["test"])[:, 1],
-         "TF-IDF morphemes + LR": tfidf.predict_proba(X_tfidf["test"])[:, 1],
-         **{f"LSTM · {name}": r.prob_test for name, r in race.items()}}
+probs = {
+    "majority class": majority.predict_proba(docs_m["test"])[:, 1],
+    "TF-IDF morphemes + LR": tfidf.predict_proba(X_tfidf["test"])[:, 1],
+    **{f"LSTM · {name}": r.prob_test for name, r in race.items()},
+}
 preds = {name: (p >= 0.5).astype(int) for name, p in probs.items()}
-intervals = {name: stats.bootstrap_ci(y_test, preds[name], n_boot=1000, seed=SEED) for name in probs}
+intervals = {
+    name: stats.bootstrap_ci(y_test, preds[name], n_boot=1000, seed=SEED) for name in probs
+}
 test_table = pd.DataFrame({name: classification_scores(y_test, p) for name, p in probs.items()}).T
-test_table.insert(1, "accuracy 95% CI", [f"[{i.low:.4f}, {i.high:.4f}]" for i in intervals.values()])
-print(f"official NSMC test split, n = {len(y_test):,} (empty reviews included); chosen on validation: {CHOSEN}")
+test_table.insert(
+    1, "accuracy 95% CI", [f"[{i.low:.4f}, {i.high:.4f}]" for i in intervals.values()]
+)
+print(
+    f"official NSMC test split, n = {len(y_test):,} (empty reviews included); chosen on validation: {CHOSEN}"
+)
 test_table.round(4)
 
 # %% [markdown]
@@ -358,15 +426,26 @@ test_table.round(4)
 
 # %%
 ranked = sorted(race, key=lambda n: -test_table.loc[f"LSTM · {n}", "accuracy"])
-pairs = [(f"LSTM · {a}", f"LSTM · {b}") for a, b in zip(ranked, ranked[1:])]
+pairs = [(f"LSTM · {a}", f"LSTM · {b}") for a, b in pairwise(ranked)]
 pairs += [(CHOSEN, "TF-IDF morphemes + LR")]
 rows = []
 for a, b in pairs:
     diff = stats.paired_bootstrap(y_test, preds[a], preds[b], n_boot=1000, seed=SEED)
     only_a, only_b, p_mcnemar = stats.mcnemar(y_test, preds[a], preds[b])
-    rows.append({"A": a, "B": b, "A − B": diff.difference, "95% CI": f"[{diff.low:+.4f}, {diff.high:+.4f}]",
-                 "only A right": only_a, "only B right": only_b, "McNemar p": p_mcnemar,
-                 "verdict": "tie" if diff.is_tie else ("A better" if diff.difference > 0 else "B better")})
+    rows.append(
+        {
+            "A": a,
+            "B": b,
+            "A − B": diff.difference,
+            "95% CI": f"[{diff.low:+.4f}, {diff.high:+.4f}]",
+            "only A right": only_a,
+            "only B right": only_b,
+            "McNemar p": p_mcnemar,
+            "verdict": "tie"
+            if diff.is_tie
+            else ("A better" if diff.difference > 0 else "B better"),
+        }
+    )
 paired = pd.DataFrame(rows)
 display(left(paired, precision=4))
 
@@ -380,20 +459,42 @@ display(left(paired, precision=4))
 
 # %%
 study = nsmc.load_study()
-seed_rows = [{"tokenizer": n, "seed": SEED, "val accuracy": val_rows[f"LSTM · {n}"]["val accuracy"],
-              "test accuracy": test_table.loc[f"LSTM · {n}", "accuracy"], "best epoch": race[n].run.best_epoch}
-             for n in nsmc.RACE]
+seed_rows = [
+    {
+        "tokenizer": n,
+        "seed": SEED,
+        "val accuracy": val_rows[f"LSTM · {n}"]["val accuracy"],
+        "test accuracy": test_table.loc[f"LSTM · {n}", "accuracy"],
+        "best epoch": race[n].run.best_epoch,
+    }
+    for n in nsmc.RACE
+]
 combinable = study is not None and study["settings"] == nsmc.study_settings(splits)
 if combinable:
-    seed_rows += [{"tokenizer": r["tokenizer"], "seed": r["seed"], "val accuracy": r["val_accuracy"],
-                   "test accuracy": r["test_accuracy"], "best epoch": r["best_epoch"]} for r in study["runs"]]
+    seed_rows += [
+        {
+            "tokenizer": r["tokenizer"],
+            "seed": r["seed"],
+            "val accuracy": r["val_accuracy"],
+            "test accuracy": r["test_accuracy"],
+            "best epoch": r["best_epoch"],
+        }
+        for r in study["runs"]
+    ]
 else:
-    print("The seed study in results/studies/ was run with other settings or another profile "
-          f"({'missing' if study is None else study['settings']['profile'] + ' profile'}): only this run's seed is shown.")
+    print(
+        "The seed study in results/studies/ was run with other settings or another profile "
+        f"({'missing' if study is None else study['settings']['profile'] + ' profile'}): only this run's seed is shown."
+    )
 seeds = pd.DataFrame(seed_rows)
 spread = seeds.groupby("tokenizer", sort=False).agg(
-    seeds=("seed", "size"), val_mean=("val accuracy", "mean"), val_sd=("val accuracy", "std"),
-    test_mean=("test accuracy", "mean"), test_sd=("test accuracy", "std"), best_epochs=("best epoch", list))
+    seeds=("seed", "size"),
+    val_mean=("val accuracy", "mean"),
+    val_sd=("val accuracy", "std"),
+    test_mean=("test accuracy", "mean"),
+    test_sd=("test accuracy", "std"),
+    best_epochs=("best epoch", list),
+)
 spread.index = [nsmc.LABELS[n] for n in spread.index]
 spread.round(4)
 
@@ -403,10 +504,15 @@ spread.round(4)
 
 # %%
 by_mean = spread.sort_values("test_mean", ascending=False)
-for (a, ra), (b, rb) in zip(by_mean.iterrows(), list(by_mean.iterrows())[1:]):
+for (a, ra), (b, rb) in pairwise(by_mean.iterrows()):
     gap, noise = ra.test_mean - rb.test_mean, ra.test_sd + rb.test_sd
-    verdict = ("no verdict: one seed only" if np.isnan(noise) else
-               "tie (gap within the seed spread)" if gap <= noise else "ahead (gap larger than the seed spread)")
+    verdict = (
+        "no verdict: one seed only"
+        if np.isnan(noise)
+        else "tie (gap within the seed spread)"
+        if gap <= noise
+        else "ahead (gap larger than the seed spread)"
+    )
     print(f"{a:>26} vs {b:<26} gap {gap:+.4f}, sd {ra.test_sd:.4f} + {rb.test_sd:.4f}: {verdict}")
 
 # %% [markdown]
@@ -448,19 +554,24 @@ for (a, ra), (b, rb) in zip(by_mean.iterrows(), list(by_mean.iterrows())[1:]):
 # %%
 acc = test_table.accuracy
 head = intervals[CHOSEN]
-print(f"chosen on validation: {CHOSEN}, test accuracy {head}  "
-      f"(TF-IDF + LR {intervals['TF-IDF morphemes + LR']}, majority {acc['majority class']:.4f})")
+print(
+    f"chosen on validation: {CHOSEN}, test accuracy {head}  "
+    f"(TF-IDF + LR {intervals['TF-IDF morphemes + LR']}, majority {acc['majority class']:.4f})"
+)
 if combinable:
-    print(f"{CHOSEN} over {len(study['seeds']) + 1} seeds: "
-          f"{stats.fmt_mean_sd(seeds.loc[seeds.tokenizer == CHOSEN_TOK, 'test accuracy'])}")
+    print(
+        f"{CHOSEN} over {len(study['seeds']) + 1} seeds: "
+        f"{stats.fmt_mean_sd(seeds.loc[seeds.tokenizer == CHOSEN_TOK, 'test accuracy'])}"
+    )
 
 # %% [markdown]
 # The confusion matrix and ROC curves of the chosen model and the baseline:
 
 # %%
 # extra code: confusion matrix and ROC curves
-fig = helpers.plot_confusion_matrix(y_test, preds[CHOSEN], labels=("부정 negative", "긍정 positive"),
-                                    title=f"{CHOSEN} (test)")
+fig = helpers.plot_confusion_matrix(
+    y_test, preds[CHOSEN], labels=("부정 negative", "긍정 positive"), title=f"{CHOSEN} (test)"
+)
 fig, ax = plt.subplots(figsize=(4.8, 4.2))
 for name in [*[f"LSTM · {n}" for n in nsmc.RACE], "TF-IDF morphemes + LR"]:
     fpr, tpr, _ = metrics.roc_curve(y_test, probs[name])
@@ -479,10 +590,14 @@ plt.show()
 # %%
 wrong = test.assign(p_positive=probs[CHOSEN])
 wrong = wrong[(wrong.p_positive >= 0.5) != (wrong.label == 1)]
-wrong = wrong.assign(confidence=(wrong.p_positive - 0.5).abs() + 0.5).sort_values("confidence", ascending=False)
+wrong = wrong.assign(confidence=(wrong.p_positive - 0.5).abs() + 0.5).sort_values(
+    "confidence", ascending=False
+)
 display(left(wrong[["text", "label", "p_positive"]].head(8)))
-print(f"{len(wrong):,} of {len(test):,} test reviews misclassified; "
-      f"{(wrong.confidence > 0.9).sum():,} of them with confidence > 90 %")
+print(
+    f"{len(wrong):,} of {len(test):,} test reviews misclassified; "
+    f"{(wrong.confidence > 0.9).sum():,} of them with confidence > 90 %"
+)
 
 # %% [markdown]
 # ## 8. Use it: a model that takes raw Korean text
@@ -505,22 +620,37 @@ export.save(path)
 bpe.save(path.with_name("07_nsmc_bpe.model"))
 reloaded = keras.models.load_model(path)
 probe = ["정말 재밌어요", "돈 아까운 영화"]
-print("reloaded model agrees:", np.allclose(predict_proba(export, probe, preprocess), predict_proba(reloaded, probe, preprocess), atol=1e-5))
+print(
+    "reloaded model agrees:",
+    np.allclose(
+        predict_proba(export, probe, preprocess),
+        predict_proba(reloaded, probe, preprocess),
+        atol=1e-5,
+    ),
+)
 
 # %% [markdown]
 # New reviews, written for this notebook: plain Korean, slang, mixed Korean and English, and
 # emoticons.
 
 # %%
-new_reviews = ["배우들 연기가 너무 좋았고 마지막 장면에서 울었어요",
-               "시간 아깝다... 돈 주고 본 게 후회됨",
-               "개꿀잼ㅋㅋㅋㅋ 두 번 봤음",
-               "노잼 ㅡㅡ 중간에 나옴",
-               "스토리는 so so 인데 OST가 amazing 함",
-               "ㅠㅠ 감동 그 자체 ♥♥",
-               "기대 안 했는데 생각보다 괜찮네요 ^^",
-               "CG만 화려하고 내용은 텅 빔 -_-"]
-display(left(pd.DataFrame({"review": new_reviews, "P(positive)": predict_proba(export, new_reviews, preprocess)})))
+new_reviews = [
+    "배우들 연기가 너무 좋았고 마지막 장면에서 울었어요",
+    "시간 아깝다... 돈 주고 본 게 후회됨",
+    "개꿀잼ㅋㅋㅋㅋ 두 번 봤음",
+    "노잼 ㅡㅡ 중간에 나옴",
+    "스토리는 so so 인데 OST가 amazing 함",
+    "ㅠㅠ 감동 그 자체 ♥♥",
+    "기대 안 했는데 생각보다 괜찮네요 ^^",
+    "CG만 화려하고 내용은 텅 빔 -_-",
+]
+display(
+    left(
+        pd.DataFrame(
+            {"review": new_reviews, "P(positive)": predict_proba(export, new_reviews, preprocess)}
+        )
+    )
+)
 
 # %% [markdown]
 # Bad input gets a clear error instead of a silent guess:
@@ -543,19 +673,27 @@ for bad in ["", ["좋아요", "   "], 42, None]:
 # negation.
 
 # %%
-examples = ["배우들 연기도 좋고 영상미도 훌륭했는데 결말이 너무 허무해서 실망했다",
-            "초반에는 지루해서 졸았는데 후반 반전 덕분에 끝까지 몰입해서 봤다",
-            "이 배우 저 배우 다 나오는데 결국 남는 건 없는 영화",
-            "재미없지는 않았다"]
+examples = [
+    "배우들 연기도 좋고 영상미도 훌륭했는데 결말이 너무 허무해서 실망했다",
+    "초반에는 지루해서 졸았는데 후반 반전 덕분에 끝까지 몰입해서 봤다",
+    "이 배우 저 배우 다 나오는데 결국 남는 건 없는 영화",
+    "재미없지는 않았다",
+]
 split_tokens = nsmc.tokenizer(CHOSEN_TOK, bpe)
-readings = [prefix_sentiment(export, s, split=lambda s: split_tokens(korean.clean_review(s))) for s in examples]
-for sentence, table in zip(examples, readings):
-    print(f"{sentence}\n  " + "  ".join(f"{w}:{p:.2f}" for w, p in zip(table.word, table.p_positive)))
+readings = [
+    prefix_sentiment(export, s, split=lambda s: split_tokens(korean.clean_review(s)))
+    for s in examples
+]
+for sentence, table in zip(examples, readings, strict=True):
+    print(
+        f"{sentence}\n  "
+        + "  ".join(f"{w}:{p:.2f}" for w, p in zip(table.word, table.p_positive, strict=True))
+    )
 
 # %%
 # extra code: the four readings, one panel each, x-axis = the model's tokens
 fig, axes = plt.subplots(len(readings), 1, figsize=(10, 2.6 * len(readings)))
-for ax, sentence, table in zip(axes, examples, readings):
+for ax, sentence, table in zip(axes, examples, readings, strict=True):
     ax.plot(range(len(table)), table.p_positive, "o-")
     ax.axhline(0.5, color="grey", ls=":")
     ax.set_xticks(range(len(table)), table.word, rotation=45, ha="right", fontsize=9)
@@ -588,23 +726,37 @@ plt.show()
 # %%
 def seed_summary(name: str) -> dict | None:
     """Mean, sd and values of a race model's test accuracy over the seeds (None without the study)."""
-    return stats.seed_summary(seeds.loc[seeds.tokenizer == name, "test accuracy"].tolist()) if combinable else None
+    return (
+        stats.seed_summary(seeds.loc[seeds.tokenizer == name, "test accuracy"].tolist())
+        if combinable
+        else None
+    )
 
 
 helpers.record_results(
     "07_nsmc_korean_sentiment",
     data_sizes={k: splits.counts[k] for k in ("train_raw", "train", "val", "test", "test_empty")},
-    headline={"chosen_on_validation": CHOSEN, "test_accuracy": head.as_dict(),
-              "test_accuracy_seeds": seed_summary(CHOSEN_TOK),
-              "tfidf_lr_accuracy": intervals["TF-IDF morphemes + LR"].as_dict(), "tfidf_C": BEST_C},
-    test_metrics={n: {**{k: round(float(v), 4) for k, v in test_table.loc[n].drop("accuracy 95% CI").items()},
-                      "accuracy_ci95": [round(intervals[n].low, 4), round(intervals[n].high, 4)]} for n in probs},
+    headline={
+        "chosen_on_validation": CHOSEN,
+        "test_accuracy": head.as_dict(),
+        "test_accuracy_seeds": seed_summary(CHOSEN_TOK),
+        "tfidf_lr_accuracy": intervals["TF-IDF morphemes + LR"].as_dict(),
+        "tfidf_C": BEST_C,
+    },
+    test_metrics={
+        n: {
+            **{k: round(float(v), 4) for k, v in test_table.loc[n].drop("accuracy 95% CI").items()},
+            "accuracy_ci95": [round(intervals[n].low, 4), round(intervals[n].high, 4)],
+        }
+        for n in probs
+    },
     tokenizer_seeds={n: seed_summary(n) for n in nsmc.RACE},
     race_runs={n: race[n].record(y_val, y_test) for n in nsmc.RACE},
     paired=paired.to_dict(orient="records"),
     tokenizers={t: {k: round(float(v), 4) for k, v in r.items()} for t, r in tok_table.iterrows()},
     tfidf_C_validation={str(C): round(float(v), 4) for C, v in c_scores.items()},
-    kiwi_cold_seconds=round(tok.seconds["morphemes"], 1), kiwi_cache_hit=tok.kiwi_info["hit"],
+    kiwi_cold_seconds=round(tok.seconds["morphemes"], 1),
+    kiwi_cache_hit=tok.kiwi_info["hit"],
 )
 
 # %% [markdown]
@@ -637,14 +789,23 @@ for doc in tagged:
     for token in doc.split():
         form, _, tag = token.rpartition("/")
         forms[form].add(tag)
-ambiguous = sorted(((f, sorted(t)) for f, t in forms.items() if len(t) >= 3), key=lambda x: -len(x[1]))
+ambiguous = sorted(
+    ((f, sorted(t)) for f, t in forms.items() if len(t) >= 3), key=lambda x: -len(x[1])
+)
 print(ambiguous[:8])
 
 # %%
 # 2. OOV rate against the vocabulary cap.
 caps = [1_000, 5_000, 10_000, 20_000]
-pd.DataFrame({nsmc.LABELS[name]: [korean.oov_rate(tok.docs[name]["train"], tok.docs[name]["test"], cap) for cap in caps]
-              for name in ["whitespace", "morphemes", "subwords"]}, index=pd.Index(caps, name="vocabulary cap")).round(4)
+pd.DataFrame(
+    {
+        nsmc.LABELS[name]: [
+            korean.oov_rate(tok.docs[name]["train"], tok.docs[name]["test"], cap) for cap in caps
+        ]
+        for name in ["whitespace", "morphemes", "subwords"]
+    },
+    index=pd.Index(caps, name="vocabulary cap"),
+).round(4)
 
 # %% [markdown]
 # Whitespace tokens suffer most: they need a far larger vocabulary for the same coverage, since
