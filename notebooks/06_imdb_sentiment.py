@@ -99,7 +99,7 @@ plt.show()
 # ## 2. Train, validation, test
 #
 # Every choice in this notebook (the regularisation strength of the baseline, the epoch at which
-# training stops, which LSTM we ship, a decision threshold or blend weight in the exercises) is
+# training stops, which LSTM we ship, the blend weight in the exercises) is
 # made on a **validation set carved out of the training reviews** (20%, stratified). The test set
 # is used once, in section 8, after all choices are frozen.
 
