@@ -62,10 +62,15 @@ def predict_proba(
     items = check_texts(texts)
     if preprocess is not None:
         items = [preprocess(t) for t in items]
-    probs = np.asarray(model.predict(np.array(items, dtype=object), verbose=0)).reshape(
-        len(items), -1
-    )
-    return probs[:, -1]
+    # predict_on_batch skips the tf.data pipeline that model.predict builds for string arrays (and
+    # the C++ error line it logs about an unknown dataset attribute), in chunks to bound memory.
+    run = getattr(model, "predict_on_batch", None)
+    chunks = []
+    for start in range(0, len(items), 512):
+        batch = np.array(items[start : start + 512], dtype=object)
+        out = run(batch) if run is not None else model.predict(batch, verbose=0)
+        chunks.append(np.asarray(out).reshape(len(batch), -1))
+    return np.concatenate(chunks)[:, -1]
 
 
 def prefixes(words: Sequence[str], join: Callable[[Sequence[str]], str] = " ".join) -> list[str]:
