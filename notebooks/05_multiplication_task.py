@@ -31,7 +31,8 @@
 # the forget-gate bias), 04 (the LSTM gates and the NumPy LSTM in `helpers.numpy_rnn`).
 #
 # **Time to run**: about 16 minutes in the full profile as measured (2 CPU cores shared with other jobs),
-# about 45 s in the smoke profile.
+# about 45 s in the smoke profile. The stored full-profile run of this copy has no figures (it was executed with a
+# non-interactive plotting backend); running the notebook draws them, and the text reads the printed numbers.
 
 # %%
 import helpers  # isort: skip  (first: sets TensorFlow's environment before it loads)
@@ -343,7 +344,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The table and the curves carry the first lesson. The column `stopped_early` says which runs ended by
+# The table carries the first lesson (the curves show it too when you run the notebook). The column `stopped_early` says which runs ended by
 # early stopping and which at their cap. The LSTMs with the 1997-style biases leave the plateau within
 # a few epochs (column "left plateau at epoch": the first epoch below the remember-one-value line) and
 # keep improving for dozens more; the first seed was still improving slowly when it reached the cap of
@@ -621,7 +622,7 @@ plt.show()
 # after the later marker its correlation with $X_1$ was positive, and its start and end states are
 # negatively correlated. Every one of these
 # states **drifts**: over the hold it moves on average by about one standard deviation of its starting
-# value, as printed, and the plot shows the drift along single sequences. The read-out sees only the
+# value, as printed; the plot (drawn when you run the notebook) shows the drift along single sequences. The read-out sees only the
 # last step, so what matters is that $c_{\text{end}}$ encodes the product, and for the $y$ cell it
 # almost does.
 #
