@@ -136,7 +136,8 @@ def lstm_sequence(x, kernel, recurrent_kernel, bias):
 # Space Odyssey*) trained eight variants on speech, handwriting and polyphonic music in about 5400
 # runs: no variant clearly beat the standard cell; removing the **forget gate** or the **output
 # activation** hurt most; coupling the input and forget gates or dropping the peepholes did not hurt
-# significantly; and the learning rate mattered far more than any architectural change.
+# significantly; and among the hyperparameters the learning rate mattered most, followed by the
+# network size.
 
 # %% [markdown]
 # ## 3. A task that needs memory
