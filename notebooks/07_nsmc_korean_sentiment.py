@@ -163,8 +163,9 @@ print(
 )
 
 # %% [markdown]
-# The overlap in the last line is mostly one- or two-word verdicts (굿, good, ㅋㅋ, 최고, 별로);
-# we keep those test reviews, as every published NSMC number does.
+# Short stock verdicts (최고, "the best"; 별로, "not really") are written by many people, so some
+# test reviews repeat a training text word for word. We keep them: the official test split is
+# scored whole, as NSMC results usually are, and the overlap in the last line is small.
 #
 # ## 3. Four ways to cut Korean into tokens
 #
@@ -177,13 +178,16 @@ print(
 #    would make `최고`, `최고!` and `최고!!` three unrelated tokens);
 # 2. **morphemes** — [Kiwi](https://github.com/bab2min/kiwipiepy), a statistical morphological
 #    analyser (C++, pip-installable, its model ships as a package: no JVM, no downloads);
-# 3. **syllables** — every Hangul syllable block is a token, and `▁` marks a space;
+# 3. **syllables** — every character is a token: each Hangul syllable block, but also each bare
+#    jamo and punctuation mark (ㅋㅋ becomes `ㅋ | ㅋ`), and `▁` marks a space;
 # 4. **BPE subwords** — byte-pair encoding (Sennrich et al., 2016) with
 #    [SentencePiece](https://github.com/google/sentencepiece): start from characters and merge,
 #    again and again, the pair of adjacent symbols that is most frequent in the training reviews,
 #    until the vocabulary has 8,000 pieces. Frequent words stay whole, rare ones break into
-#    frequent parts; `▁` marks a piece that starts a word. This is what modern Korean models use
-#    (Park et al., 2020 compare exactly these families).
+#    frequent parts; `▁` marks a piece that starts a word. Subword vocabularies of this kind are
+#    what modern Korean models use. Park et al. (2020) compare these four families, and a hybrid
+#    of two of them (morphemes first, then BPE on the morphemes), with BERT models pre-trained
+#    for each tokenization; NSMC is one of their tasks.
 #
 # The first four lines below are fixed rules and a pinned analyser, so they never change:
 
@@ -250,8 +254,8 @@ tok_table.round(3)
 
 # %% [markdown]
 # Plain whitespace tokens explode the vocabulary (every inflected form, with or without its
-# punctuation, counts) and leave many test tokens unseen. Splitting off punctuation removes
-# about a third of the unseen tokens, but the inflected forms remain: more than a quarter of the
+# punctuation, counts) and leave many test tokens unseen. Splitting off punctuation lowers the
+# unseen share by about a third, but the inflected forms remain: more than a quarter of the
 # test tokens of the words tokenizer are outside the 20,000 a model keeps. Morphemes share stems
 # and endings across forms, so the vocabulary shrinks and few test tokens are unknown. Syllables
 # and BPE pieces hardly ever go out of vocabulary — every Hangul word is spelled with pieces
@@ -315,7 +319,10 @@ print(f"majority class: validation accuracy {majority.score(docs_m['val'], y_val
 # $$c_t = f_t \odot c_{t-1} + i_t \odot g_t, \qquad h_t = o_t \odot \tanh(c_t),$$
 #
 # and the classifier sees only the last state: $\hat y = \sigma(w^\top h_T + b)$. Padding is
-# masked, so $h_T$ is the state after the last real token. The model for the BPE pieces:
+# masked, so $h_T$ is the state after the last real token (a review longer than the cut keeps its
+# first tokens). The network, sized here for the 8,000 BPE pieces; in the race each embedding
+# gets one row per entry of its tokenizer's `TextVectorization` vocabulary (at most 20,000), so
+# the parameter counts differ between the four runs:
 
 # %%
 lstm_demo = nsmc.make_lstm(bpe.vocab_size)
@@ -518,18 +525,21 @@ for (a, ra), (b, rb) in pairwise(by_mean.iterrows()):
 # %% [markdown]
 # Read the three tables together. **Words come last** by a wide margin, even with punctuation
 # split off: more than a quarter of their test tokens fall outside the 20,000 kept (section 3),
-# so many reviews reach the LSTM as fragments. **Syllables are third**, behind morphemes and BPE
-# pieces in every seed, although they have the lowest OOV rate of all. So the OOV rates explain
-# why words lose, but not the rest of the order: a syllable rarely carries meaning on its own
-# (재 and 밌 mean nothing apart), the sequences are about twice as long (median 27 tokens against
-# 15 and 13), and the syllable LSTM needed seven or eight epochs to reach its best validation
-# loss where the others needed one to three. **Morphemes and BPE subwords share the top.** For
+# so many reviews reach the LSTM as fragments. **Syllables are third**, behind BPE pieces by more
+# than the seed spread, although they have the lowest OOV rate of all. So the OOV rates explain
+# why words lose, but not the rest of the order. Likely reasons, which this notebook does not
+# test one by one: a syllable rarely carries meaning on its own (재 and 밌 mean nothing apart),
+# and the sequences are about twice as long (median 27 tokens against 15 and 13), so the LSTM
+# must carry a verdict across more steps; the syllable LSTM also needed seven or eight epochs to
+# reach its best validation loss where the others needed one to three. **Morphemes and BPE subwords share the top.** For
 # this seed the paired test calls the morpheme model better (its interval excludes 0), but that
 # test knows only the noise of the test set, for these two trained models; over three seeds the
 # gap between the two means is smaller than the seeds' spread, so the verdict is a tie, leaning
 # towards morphemes — a BPE vocabulary learned in seconds from the training reviews does about
-# as well as a morphological analyser, the same picture as Park et al. (2020) draw on larger
-# tasks.
+# as well as a morphological analyser. Park et al. (2020), with large pre-trained BERT models
+# rather than a small LSTM trained from scratch, found the hybrid best on NSMC (a morphological
+# analyser's morphemes first, then BPE on them); this race does not include it — a natural
+# fifth row.
 #
 # Last, the baseline: TF-IDF + logistic regression is ahead of the chosen LSTM on validation
 # (section 6) and on test, and the paired test puts the gap far outside the noise. On reviews
@@ -583,9 +593,13 @@ plt.show()
 
 # %% [markdown]
 # Where is the chosen model confidently wrong? The reviews below got the wrong label with the
-# highest confidence. Read them: most are *label noise* — enthusiastic praise filed with a
-# negative rating (or the reverse), probably a wrong click on the star scale. No model can get
-# these right, and they put a ceiling on every accuracy in the table.
+# highest confidence. Read them: most are *label noise* — a harsh complaint filed with a
+# positive rating, or praise ("10점 만점에10점", ten out of ten) filed with a negative one,
+# probably a wrong click on the star scale. No model can get these right, and they put a
+# ceiling on every accuracy in the table. Not all of them, though: a fan who enjoyed a series
+# but criticises one episode, or a reader defending an actor by listing the criticism first,
+# wrote a genuinely mixed review, and there the model misses the turn (헌데, "but") that a
+# human reader would weigh.
 
 # %%
 wrong = test.assign(p_positive=probs[CHOSEN])
@@ -605,8 +619,9 @@ print(
 # For deployment we wrap the chosen run's vectorizer and network into one Keras model that takes
 # a string of space-separated tokens. The tokenizer runs in Python just before it, as the
 # `preprocess` function `nsmc.preprocess(name)`: it cleans a raw review and returns its tokens
-# joined by spaces, exactly as in training. If the chosen tokenizer is BPE, its SentencePiece
-# model is saved next to the Keras file, since the two only work together.
+# joined by spaces, exactly as in training. The SentencePiece model is saved next to the Keras
+# file as well, since a BPE model only works together with it; a morpheme model needs Kiwi
+# installed wherever it runs.
 
 # %%
 chosen = race[CHOSEN_TOK]
@@ -653,6 +668,11 @@ display(
 )
 
 # %% [markdown]
+# Seven verdicts are confident and on the side a Korean reader would choose, slang (개꿀잼,
+# 노잼) and emoticons included. The least confident is the mixed review, a "so so" story but an
+# "amazing" soundtrack, at 0.781: the model leans positive without being sure, a fair reading
+# of a mixed review.
+#
 # Bad input gets a clear error instead of a silent guess:
 
 # %%
@@ -707,12 +727,15 @@ plt.show()
 # The first review reads as praise until 허무 ("empty, pointless"): P(positive) jumps at 좋
 # ("good") and 훌륭 ("excellent"), drops below 0.5 at 허무 and reaches near 0 at 실망
 # ("disappointment").
-# The second starts negative at 지루 ("boring") and recovers only at the end — 몰입 ("immersed")
-# and the final 봤다 lift it just past 0.5: a late turn moves the verdict less than an early
-# one, since the state already holds the complaint. The third drifts below 0.5 while it lists
-# actors and falls to near 0 at its ending, 건 없는 ("there is nothing [left]") — the verdict
-# sits in a bound noun, an ending and a negative verb (거 + ㄴ, 없 + 는), which morphemes expose
-# as tokens. The fourth, a double negation, starts
+# The second is negative from its first token, 초반 ("the early part"), sinks at 지루 ("boring"),
+# and recovers only at the end: 몰입 ("immersed") lifts it towards 0.5 and 봤다 (보 + 었 + 다,
+# "watched") just past it. Compare the first review: there a late negative turn took P(positive)
+# from about 0.9 to near 0, while here a late positive turn barely crosses 0.5 — on these two
+# reviews the model weighs a complaint more than the praise that follows it (two examples, not a
+# measurement). The third drifts below 0.5 while it lists actors and falls to near 0 at its
+# ending, 건 없는 ("there is nothing [left]"): 건 is 거 (것, "thing") + ㄴ (the topic particle),
+# and 없는 is 없 ("there is no") + 는 (an ending that turns it into a modifier of 영화) — the
+# verdict sits in small grammatical pieces that morphemes expose as tokens. The fourth, a double negation, starts
 # at 재미없 ("no fun") and climbs at 않 ("not"), but stays below 0.5: the model reads the
 # negation as a softener, not as a reversal (exercise 3 compares it with its single-negation
 # twin).
@@ -808,8 +831,10 @@ pd.DataFrame(
 ).round(4)
 
 # %% [markdown]
-# Whitespace tokens suffer most: they need a far larger vocabulary for the same coverage, since
-# the long tail of inflected forms never ends. Morphemes degrade gracefully. BPE pieces were
+# Whitespace tokens are the worst at every cap: they need a far larger vocabulary for the same
+# coverage, since the long tail of inflected forms never ends. Morphemes degrade gracefully.
+# Measured by how much the OOV rate grows from the largest cap to the smallest, BPE pieces
+# suffer most. BPE pieces were
 # built to fit their own 8,000-piece budget, so caps above it change nothing, while a cap far
 # below it cuts into pieces the segmentation relies on — a small BPE vocabulary should be
 # trained small, not cut.
@@ -823,9 +848,10 @@ for sentence in ["재미없지는 않았다", "재미있지는 않았다"]:
 # %% [markdown]
 # Both sentences move the right way at 않 ("not"): the negated positive stem (재미있지는
 # 않았다, "it was not fun") crosses from positive to negative, and the double negation
-# (재미없지는 않았다, "it was not un-fun") climbs from near 0 but stays below 0.5. Double
-# negation is rare in short reviews, and the strong stems (재미없 "no fun", 재미있 "fun")
-# dominate the verdict.
+# (재미없지는 않았다, "it was not un-fun") climbs from near 0 but stays below 0.5. So 않 is not
+# just a "negative word" to the model: it pushes P(positive) towards the opposite side in both
+# sentences. The reversal is only partial, though — it crosses 0.5 after 재미있 ("fun") but not
+# after 재미없 ("no fun"), whose strong negative stem still decides the double negation.
 #
 # ## Further reading
 #
