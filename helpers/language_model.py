@@ -358,7 +358,7 @@ class LMConfig:
     learning_rate: float = 3e-3
     clipnorm: float = 1.0
     stateful: bool = False
-    jit_compile: bool = True  # XLA: about 2x faster steps on CPU, ~10 s compile per model
+    jit_compile: bool = True  # XLA; Keras ignores it (with a warning) while TF op determinism is on
     cosine_decay: bool = False  # decay the learning rate to 10 % over the whole epoch budget
 
     def as_dict(self) -> dict[str, Any]:
