@@ -164,7 +164,7 @@ print(f"validation bpc  uniform {lm.bits_per_char(uniform_nll_of(val_ids)):.3f} 
       f"unigram {lm.bits_per_char(unigram_nll(val_ids)):.3f}")
 
 # %% [markdown]
-# Knowing only which letters are common saves almost 1.2 bits per character: 'e', space and 't'
+# Knowing only which letters are common saves about 1.2 bits per character: 'e', space and 't'
 # are frequent, 'Z' and '$' are rare.
 #
 # **Character n-grams.** An n-gram model conditions on the previous $n-1$ characters,
@@ -206,9 +206,9 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Each extra character of context helps a lot up to about five, then the gain stops: longer
-# contexts are seen too rarely in a million characters to estimate anything, and the model falls
-# back on shorter ones. The printed minimum is the order we keep.
+# Each extra character of context helps a lot up to order 5, a little at order 6, and from order 7
+# on the validation score gets worse again: longer contexts are seen too rarely in a million
+# characters to estimate anything. The printed minimum is the order we keep.
 #
 # **A compressor as a reference.** `lzma` (the xz format) knows nothing about English but finds
 # repeated strings. We report two numbers at the end: the test text compressed alone, and the
