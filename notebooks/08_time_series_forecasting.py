@@ -335,6 +335,10 @@ val_table.sort_values("RMSE").round(3).rename_axis(f"validation year 1956, {len(
 # ## 6. Rolling-origin evaluation on the test years (the test is read here, once)
 #
 # Every choice is now frozen: ETS form, SARIMA orders, the LSTM's target, window and epoch count.
+# (For the record: while this notebook was developed, the test years were scored more than once.
+# An earlier version reported fixed-origin test errors, and its candidate targets, windows and
+# network size are the ones compared on validation here; this rolling evaluation was run twice
+# with identical code. No setting was changed after a test score was seen.)
 # A single split would score each model on one stretch of months fitted once. Rolling-origin
 # evaluation (Tashman 2000; Hyndman & Athanasopoulos 2021, §5.10) repeats the forecast from
 # several origins: at the end of 1956, 1957, 1958 and 1959, **every model is refitted on all the
