@@ -17,7 +17,7 @@ MATHJAX    := tools/site/node_modules/mathjax/es5/tex-mml-chtml.js
 E2E_STAMP  := $(VENV)/.e2e-installed
 CHROMIUM   ?= /usr/bin/chromium
 
-.PHONY: help venv run test unit nbval sync-check lab data lint format sync results seeds-06 reproduce samples lock clean distclean \
+.PHONY: help venv run test unit nbval lab data lint format sync results seeds-06 seeds-07 reproduce samples lock clean distclean \
         site student student-test e2e
 
 help:  ## list the targets
@@ -88,11 +88,16 @@ data: $(STAMP)  ## download and verify the full datasets (needs internet)
 sync: $(STAMP)  ## re-pair every notebook with its .py file (after editing either)
 	$(BIN)/jupytext --sync notebooks/*.ipynb
 
-lint: $(STAMP)  ## ruff on helpers, tests, tools and notebooks
-	$(BIN)/ruff check helpers tests tools notebooks/*.py
+lint: $(STAMP)  ## ruff check, ruff format --check and mypy (rules in pyproject.toml); notebooks as .ipynb
+	$(BIN)/ruff check helpers tests tools notebooks
+	$(BIN)/ruff format --check helpers tests tools notebooks
+	$(BIN)/mypy
 
-format: $(STAMP)  ## ruff format on helpers, tests and tools
-	$(BIN)/ruff format helpers tests tools
+format: $(STAMP)  ## ruff format and safe fixes on helpers, tests, tools and notebooks; re-pair the .py files
+	$(BIN)/ruff format helpers tests tools notebooks
+	$(BIN)/ruff check --fix helpers tests tools notebooks
+	$(PY) tools/clean_notebooks.py notebooks/*.ipynb
+	$(BIN)/jupytext --sync notebooks/*.ipynb
 
 results: $(STAMP)  ## rebuild the README results table from results/*.json
 	$(PY) -m helpers results
@@ -113,8 +118,8 @@ samples: $(STAMP)  ## rebuild the bundled samples from the full data
 lock: $(STAMP)  ## print the exact versions installed (to refresh requirements.txt by hand)
 	$(PY) -m pip freeze --exclude-editable
 
-clean:  ## remove caches and saved models (keeps .venv and data/)
-	rm -rf .pytest_cache .ruff_cache notebooks/.ipynb_checkpoints notebooks/saved_models
+clean:  ## remove caches (keeps .venv and data/)
+	rm -rf .pytest_cache .ruff_cache .mypy_cache notebooks/.ipynb_checkpoints
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -exec rm -rf {} +
 
 distclean: clean  ## also remove .venv and the downloaded data
