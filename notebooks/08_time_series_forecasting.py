@@ -29,7 +29,7 @@
 # **Prerequisites**: `04_lstm_gates` (what an LSTM computes), `06_imdb_sentiment` (Keras
 # training with early stopping on a validation split).
 #
-# **Time to run**: about 7 minutes in the full profile (411 s) and 40–80 s in the smoke profile,
+# **Time to run**: about 7 minutes in the full profile (section 11 prints the wall time) and 40–80 s in the smoke profile,
 # on 2 CPU cores shared with other jobs, TensorFlow import included.
 
 # %%
@@ -185,12 +185,14 @@ plt.show()
 # - **SARIMA** $(p,1,q)\times(P,1,Q)_{12}$ on $\log y_t$, the orders chosen by AIC on the fit months
 #   from a small grid that contains the "airline model" $(0,1,1)\times(0,1,1)_{12}$ of Box and Jenkins.
 #
-# Errors are RMSE and the **mean absolute scaled error** (Hyndman & Koehler 2006)
+# Errors are RMSE and the **mean absolute scaled error** (Hyndman & Koehler 2006; this is its seasonal
+# version, as in Hyndman & Athanasopoulos 2021, §5.8)
 #
 # $$\text{MASE} = \frac{\tfrac1n \sum_t |y_t - \hat y_t|}{\tfrac{1}{T-12}\sum_{s=13}^{T} |y_s - y_{s-12}|},$$
 #
 # whose denominator is the in-sample error of seasonal naive on the $T$ months the model was fitted
-# on. MASE below 1 beats that in-sample yardstick, and it does not grow with the level of the series.
+# on. MASE below 1 beats that in-sample yardstick, and it has no unit, so it does not change when the
+# series is rescaled (on this multiplicative series a test year's errors still grow with its level).
 
 # %%
 log_y = pd.Series(z, index=dates)
@@ -530,19 +532,25 @@ plt.show()
 # %% [markdown]
 # How to read these outputs. RMSE is in thousands of passengers; MASE divides the mean absolute
 # error by the in-sample error of seasonal naive up to each origin (0.5 means half of that
-# yardstick), so a method's MASE does not grow with the level of the series. Brackets are 95 %
+# yardstick), so MASE has no unit and methods and origins can be compared on it. Brackets are 95 %
 # bootstrap intervals over the 48 forecasts; the LSTM's "single seeds" row shows instead the
 # spread over seeds, the error bar of one training run, and its "ensemble" row scores the average
 # of the seeds' forecasts. The paired lines are the verdicts: an interval of the difference that
 # contains 0 is a tie. A 95 % interval should cover about 46 of 48 months: the coverage table says
 # how close each method comes, and the mean width says at what price.
 #
-# What they show: one step ahead, SARIMA has the lowest RMSE and MASE. The LSTM lands next to
-# growth persistence and ETS (the paired intervals call both ties) and behind SARIMA, by a margin
-# whose interval only just excludes 0. Over 12-month paths SARIMA leads again; the LSTM ties ETS
-# and growth persistence and loses to SARIMA. SARIMA's intervals cover close to 95 % of the test
-# months; the LSTM's residual-quantile intervals cover clearly less, because errors measured on
-# the months a flexible model was trained on understate its errors on new years.
+# What they show: one step ahead, SARIMA has the lowest RMSE and MASE. That ranking among the
+# classical models and growth persistence is a point estimate only: their intervals overlap widely
+# and only the LSTM was tested against them in pairs. The LSTM lands next to growth persistence
+# and ETS (the paired intervals call both ties) and behind SARIMA, by a margin whose interval only
+# just excludes 0; since these intervals are, if anything, too narrow, that one-step loss is weak
+# evidence. Over 12-month paths SARIMA leads again; the LSTM ties ETS and growth persistence and
+# loses to SARIMA, this time by a clearer margin. SARIMA's intervals cover close to 95 % of the
+# test months; the LSTM's residual-quantile intervals cover less, the 12-month ones clearly less.
+# The one-step LSTM band is on average *wider* than SARIMA's and still misses more months, so
+# width is not the problem: it sits around less accurate forecasts, and its quantiles come from
+# errors on the months the network was trained on, which tend to understate errors on new years.
+# With 48 correlated months, each coverage figure is itself uncertain by several points.
 #
 # ## 7. Why the LSTM loses: the evidence
 #
@@ -550,7 +558,8 @@ plt.show()
 # notebook's own numbers.
 #
 # **(a) Few examples, many weights.** The LSTM learns thousands of weights from a few dozen
-# windows; SARIMA estimates two coefficients, ETS a handful of smoothing weights and initial states.
+# windows; SARIMA estimates two coefficients, and ETS a few smoothing weights plus its initial level,
+# trend and seasonal states (counts printed below).
 
 # %%
 X_fit, _ = windows_for(KIND, W_BEST, START + W_BEST, N_FIT)
@@ -566,9 +575,10 @@ print(f"ETS ({ETS_FORM}): {len(res_val_ets.params)} parameters (smoothing weight
 # **(b) Fewer months.** While settings were compared, the LSTM learned from the 84 fit months
 # because the validation year was held out to stop its training; a classical model needs no such
 # hold-out and can be fitted on all 96 training months. The rolling evaluation removes that
-# handicap (each refit sees every month up to its origin). What it is worth shows when the models
-# fitted on 1949–1955 are run over the test years without any refit. This diagnostic, like the
-# rest of this section, re-reads the test months but changes no choice.
+# handicap (each refit sees every month up to its origin). To see what more months are worth, the
+# models fitted on 1949–1955 (ETS, SARIMA and the LSTM alike on the 84 fit months) are run over the
+# test years without any refit, next to the rolling refits. This diagnostic, like the rest of this
+# section, re-reads the test months but changes no choice.
 
 # %%
 test_pos = np.arange(N_TRAIN, len(y))
@@ -586,8 +596,9 @@ refit_table.round(2)
 
 # %% [markdown]
 # The printed line gives the LSTM's deficit with and without refits. Refitting on every month up
-# to the origin helps the LSTM more than SARIMA and shrinks the deficit by roughly a third, but does
-# not close it: unequal data explains part of the gap, not most of it.
+# to the origin barely changes SARIMA, helps ETS and the LSTM, and shrinks the LSTM's deficit by
+# roughly a third, but does not close it. In the rolling evaluation both models see exactly the same
+# months and the deficit remains, so unequal data cannot be the main reason for it.
 #
 # **(c) Early stopping and selection on twelve points.** The validation year holds 12 one-step
 # targets. An RMSE over 12 months has a wide interval, the best epoch differs from seed to seed,
@@ -623,7 +634,8 @@ plt.show()
 # Every validation RMSE above rests on twelve months, and its interval is wide; where the
 # intervals of two configurations overlap, the validation year could not really tell them apart.
 # The ranks printed above are the clearest symptom: the LSTM that looked best on the validation
-# year, where it was chosen, falls behind on the test years. The vertical lines in the plot mark
+# year, where it was chosen, falls behind on the test years (by point estimate; section 6's paired
+# intervals call it tied with ETS and growth persistence there). The vertical lines in the plot mark
 # the restored epochs: twelve numbers decide where training stops.
 #
 # **(d) SARIMA's form was found on this very series.** Box and Jenkins (1970) identified the
@@ -637,10 +649,13 @@ print(f"chosen on 1949-1955 by AIC: {ORDER[0]}x{ORDER[1][:3]}_12; the airline fo
       f"{'wins the search' if ORDER == ((0, 1, 1), (0, 1, 1, M)) else 'does NOT win the search'}")
 
 # %% [markdown]
-# The airline form is what an AIC search restricted to 1949–1955 selects as well, so the SARIMA
-# row does not owe its place to a peek at the test years. What it does owe to Box and Jenkins is
-# its **structure**: a season that repeats on the log scale and a slowly drifting growth rate,
-# said with two coefficients. The LSTM has to discover that structure from the windows.
+# The airline form is what an AIC search restricted to 1949–1955 selects as well, though only
+# narrowly (its close rivals in the table are near relatives of it), so the orders do not owe their
+# place to a peek at the test years. Part of the form was never searched, however: the log, both
+# differences and the seasonal MA term are fixed in every candidate of the grid, and those come
+# from Box and Jenkins' analysis of the whole series. That is what SARIMA owes them, its
+# **structure**: a season that repeats on the log scale and a slowly drifting growth rate, said
+# with two coefficients. The LSTM has to discover that structure from the windows.
 #
 # **(e) The training-free rival is hard to beat.** Growth persistence copies last month's growth
 # rate. If $d_t$ moves slowly, that copy is already a good forecast, and a network can only win by
@@ -661,8 +676,8 @@ print(f"the LSTM's correction to growth persistence on the test months: sd {corr
 # with two coefficients, and the corrections it adds to persistence are only weakly related to the
 # corrections that were needed (the correlation printed in (e)): mostly noise. Items (b) and (d)
 # test two tempting excuses. Unequal data explains part of the gap, not most of it, and the
-# airline form is what a search on the fit months alone selects, so SARIMA did not win by a peek
-# at the test years. Item (c) explains why the validation year promised more than the test years
+# airline orders are what a search on the fit months alone selects, so SARIMA did not win by a
+# peek at the test years (its log-and-difference structure, though, is inherited knowledge). Item (c) explains why the validation year promised more than the test years
 # delivered: the configuration and the stopping epoch were chosen on twelve points, and the winner
 # of a noisy contest is flattered by it. None of this says LSTMs cannot forecast. They
 # pay off with long histories, with many related series trained together, or with inputs a linear
@@ -746,7 +761,7 @@ leak_record = {"table": leak_table.to_dict(orient="index"), "same_test_paths_map
 leak_table.round(2)
 
 # %% [markdown]
-# The leak shows in every number. Shuffled, the LSTM reports roughly half the chronological MAPE
+# The leak shows in every number. Shuffled, the LSTM reports a little over half the chronological MAPE
 # and beats growth persistence on its own held-out windows (ratio below 1), while the honest,
 # chronological split puts it behind (ratio above 1): the shuffled split would reverse the
 # conclusion. The line above the table compares the two splits on identical test paths, the ones
@@ -757,8 +772,8 @@ leak_table.round(2)
 #
 # The third arm is a remark on the scaler. Standardising $d$ with all 144 months instead of the 84
 # fit months changes its mean and standard deviation only a little (printed above the table), and
-# the MAPE moves by about half a point, a few seed standard deviations: a small flattering effect,
-# far smaller than shuffling's. A scaler leak need not flatter at all (with other models and data
+# the MAPE moves by about half a point, a few seed standard deviations of three seeds per arm: a
+# small flattering effect, if it is one at all, far smaller than shuffling's. A scaler leak need not flatter at all (with other models and data
 # it can make a score worse); either way, a number that used the test period measures nothing.
 
 # %% [markdown]
@@ -771,8 +786,9 @@ leak_table.round(2)
 # Features, each computed from the past only: $s_t = \sqrt{\text{sunspots}_t}$ (tames the peaks),
 # its change $s_t - s_{t-1}$, and its distance from the mean of the last 11 years. The years are
 # split **before** windowing: train up to 1899, validation 1900–1949 (early stopping), test
-# 1950–2008; each split is windowed on its own, and the features are standardised with the
-# train years only.
+# 1950–2008; each split is windowed on its own, so the first 11 years of each split only serve as
+# inputs (the test labels start in 1961, as the table below says), and the features are
+# standardised with the train years only.
 
 # %%
 sun = helpers.load_sunspots()
@@ -825,7 +841,8 @@ plt.show()
 
 # %% [markdown]
 # "Down" is the majority class because sunspot cycles rise fast and fall slowly; repeating the
-# last change is a stronger rule, because runs of rising or falling years are long. The LSTM is
+# last change scores higher, because runs of rising or falling years are long (its interval
+# overlaps the majority rule's, so that gap is not established on 48 years). The LSTM is
 # ahead of both, and here the lead is more than noise: on the years where exactly one of the LSTM
 # and the last-change rule is right, the LSTM wins far more often, and McNemar's test gives a small
 # p-value. The classification report and the confusion matrix show where its errors are: "up"
@@ -836,7 +853,8 @@ plt.show()
 # ## 10. Two years of CO₂ ahead: trend and season, with a direct multi-output LSTM
 #
 # The weekly CO₂ record of Mauna Loa (1958–2001, shipped with the course) has what the airline
-# series has, a trend and a yearly season, with ten times more history. We average it to months,
+# series has, a trend and a yearly season, with several times more history (the cells below print
+# the months and windows). We average it to months,
 # fill the few months without any reading by linear interpolation, and forecast **24 months**
 # ahead. Split by time: fit up to 1989, validation 1990–1993 (early stopping only: no setting is
 # compared here), test 1994–2001, scored from the seven origins December 1993 … December 1999.
@@ -936,10 +954,13 @@ plt.show()
 
 # %% [markdown]
 # Seasonal naive misses the trend; adding the mean annual increase (drift) removes most of its
-# error. ETS, fitted once on the training months, is the most accurate over the 24 months. The
-# LSTM sits between seasonal naive with drift and ETS, but read its training line first: early
-# stopping restored **epoch 1** for every seed, because the validation loss rose from the second
-# epoch on. The validation years 1990–1993 include the well-known slowdown of CO₂ growth after the
+# error. ETS, fitted once on the training months, has the lowest error over the 24 months, most
+# clearly at short horizons (right panel). The LSTM sits between seasonal naive with drift and ETS
+# by point estimate; no paired test is run here, and the brackets are over 168 forecasts from only
+# seven origins whose 24-month paths overlap, so they are far too narrow: read the ranking as
+# tentative. Read the LSTM's training line first: early stopping restored **epoch 1** for every
+# seed, because the validation loss never again went below its epoch-1 value within the patience
+# window. The validation years 1990–1993 include the well-known slowdown of CO₂ growth after the
 # 1991 Pinatubo eruption, which may be why what the network learned from the fit years did not
 # carry over. A one-epoch network is close to forecasting the average increase, that is, close to
 # seasonal naive with drift, which is what its row shows. More data (over three hundred windows
@@ -988,11 +1009,13 @@ _ = helpers.record_results(
 # %% [markdown]
 # ## What this notebook showed
 #
-# - Settings were chosen on the validation year, and the test years were read once, by rolling
-#   origin, with every model refitted at each origin on the same months.
-# - One step ahead and over 12-month paths, SARIMA has the lowest error; the LSTM (mean ± sd over
-#   seeds) ties growth persistence and ETS and loses to SARIMA, and section 7 explains why from the
-#   notebook's own numbers.
+# - Settings were chosen on the validation year and frozen before the test years were scored by
+#   rolling origin, with every model refitted at each origin on the same months (section 6 states
+#   how often the test years were scored during development).
+# - One step ahead and over 12-month paths, SARIMA has the lowest error. The LSTM ensemble (single
+#   seeds: mean ± sd in the tables) ties growth persistence and ETS in paired tests and loses to
+#   SARIMA, narrowly one step ahead and more clearly over 12-month paths; section 7 explains why
+#   from the notebook's own numbers.
 # - Prediction intervals were checked by their coverage on the test months, not taken on trust:
 #   SARIMA's held close to 95 %, the LSTM's in-sample residual quantiles did not.
 # - Shuffling overlapping windows before the split changes the error a notebook reports, and
@@ -1003,15 +1026,16 @@ _ = helpers.record_results(
 #
 # - Split a series by time **first**; fit every transformation on the fit months, choose every
 #   setting on a validation period carved from the end of train, and read the test period once.
-# - Evaluate by **rolling origin**: refit at several origins and report RMSE with MASE, whose
-#   yardstick (in-sample seasonal naive) does not grow with the level of the series.
+# - Evaluate by **rolling origin**: refit at several origins and report RMSE with MASE, which
+#   divides by an in-sample yardstick (seasonal naive) and so has no unit.
 # - Always put training-free rules (persistence, seasonal naive, growth persistence) and a
 #   classical model (ETS, SARIMA) next to a network, scored on the same forecasts.
 # - On a short series, a few parameters with the right structure beat thousands learned from a
 #   few dozen windows; a validation set of twelve points chooses noisily.
 # - A prediction interval is a claim about coverage: check it on the test forecasts.
-# - Shuffling overlapping windows before the split, or fitting a scaler on all data, puts the test
-#   period into training; its score measures nothing about forecasting.
+# - Shuffling overlapping windows before the split puts the test period into training, and fitting
+#   a scaler on all data puts its statistics into preprocessing; either way the score no longer
+#   measures forecasting of an unseen future.
 #
 # ## Exercises
 #
