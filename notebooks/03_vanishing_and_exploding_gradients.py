@@ -2,15 +2,10 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -kernelspec,-jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
 # ---
 
 # %% [markdown]
@@ -71,7 +66,9 @@ SEED = helpers.setup(seed=42)
 # Bengio, Simard & Frasconi (1994) showed that vanishing gradients are unavoidable for a network that
 # stores information robustly. Pascanu, Mikolov & Bengio (2013) stated the conditions with the
 # **largest singular value**, not the spectral radius: $\sigma_{\max}(U) < 1$ (with $|\tanh'| \le 1$) is
-# *sufficient* for vanishing, $\sigma_{\max}(U) > 1$ is *necessary* for exploding. The two numbers can be
+# *sufficient* for vanishing, $\sigma_{\max}(U) > 1$ is *necessary* for exploding (for an activation whose
+# derivative is bounded by $\gamma$ the threshold is $1/\gamma$; only for linear units do they state it with
+# the spectral radius). The two numbers can be
 # far apart: $\rho \le \sigma_{\max}$ always, with equality for symmetric or orthogonal matrices, but for a
 # random Gaussian matrix $\sigma_{\max}$ is about **twice** $\rho$. We measure all of it: a random
 # $64 \times 64$ matrix rescaled to a chosen spectral radius, random inputs, and
@@ -211,12 +208,12 @@ plt.show()
 
 # %% [markdown]
 # Read the plot from right to left, from the last input back to the first. The untrained `SimpleRNN`
-# feels $x_1$, the only input that matters, about a million times more weakly than $x_T$, which is
+# feels $x_1$, the only input that matters, hundreds of thousands of times more weakly than $x_T$, which is
 # pure noise (the printed ratio): the signal that would teach it to look at $x_1$ has vanished on its
 # way back through 99 Jacobians. Training does not change the picture: the validation loss never
 # improved on its first epoch, early stopping ended the run (the log), the gradient at $x_1$ is still
-# tiny next to the one at $x_T$, and the test accuracy's interval overlaps the baseline's: a tie with
-# always predicting the training majority class. This is one seed; whether a `SimpleRNN` escapes
+# tiny next to the one at $x_T$, and the test accuracy (slightly *below* the baseline's) has an interval
+# that overlaps the baseline's widely: a tie with always predicting the training majority class. This is one seed; whether a `SimpleRNN` escapes
 # depends on its initial weights, and notebook 04 (section 8) repeats the experiment with three
 # seeds, next to a cell built to keep this signal alive.
 #
@@ -227,7 +224,8 @@ plt.show()
 # to `inf` or `nan` and training is over. ReLU units, whose derivative is exactly 1 when active, make
 # this easy to provoke. We train a `SimpleRNN(32, activation="relu")` with the recurrent matrix
 # initialised orthogonal with gain 1.5 (so every singular value, and $\rho$, is 1.5) on the **adding
-# problem** of Hochreiter & Schmidhuber (1997) (`helpers.tasks.make_adding_data`, the one definition the course
+# problem** of Hochreiter & Schmidhuber (1997), in the simplified form common today (their experiment draws
+# the values from $[-1, 1]$ and scales the target; `helpers.tasks.make_adding_data`, the one definition the course
 # uses): two input channels, a marker that is 1 at two distinct random steps among the $T = 50$ and 0
 # elsewhere, and a value drawn uniformly from $[0, 1]$ at every step; the target is the sum of the two
 # marked values.
@@ -338,8 +336,11 @@ print(f"clipped RNN minus baseline: {vs_baseline}")
 #
 # Does the clipped run *learn* the adding problem? Measured against the baseline over all epochs, no:
 # its validation MSE wanders up and down around the baseline's (below it in only the printed number of
-# epochs), and its final test MSE is *worse* than predicting the training mean, with a paired bootstrap
-# interval of the difference that excludes 0. Clipping rescued training from the blow-up; it did not
+# epochs), and it ends on its highest value of all. The test set is scored with the
+# weights after that last epoch (no early stopping and no best-weights restore in this hand-written
+# loop), and that final test MSE is *worse* than predicting the training mean, with a paired bootstrap
+# interval of the difference that excludes 0. The weights of a better epoch might have tied or beaten
+# the baseline on test, but no epoch comes anywhere near solving the task (an MSE close to 0). Clipping rescued training from the blow-up; it did not
 # make this ReLU network solve the task in 12 epochs. It also does nothing against *vanishing*
 # gradients, which is the job of the LSTM's gates (notebook 04).
 #
@@ -372,7 +373,9 @@ print(f"orthogonal U, linear units: min norm {n_orth.min():.6f}, max norm {n_ort
 # Every power of an orthogonal matrix is orthogonal, so all singular values stay exactly 1 and the
 # norm is 1 at every lag: nothing vanishes or explodes. This is the idea behind orthogonal
 # initialisation (Keras' default `recurrent_initializer` for `SimpleRNN` and `LSTM`) and unitary RNNs;
-# with a saturating activation the product still shrinks, as section 1 showed.
+# with tanh units the product can then only shrink or stay level, because every factor
+# $\operatorname{diag}(\tanh')\,Q^\top$ has norm $\max \tanh' \le 1$ (the bound of section 1 with $\sigma_{\max} = 1$;
+# for an orthogonal matrix the non-normal effect of section 1 cannot occur).
 
 # %%
 # Exercise 2
