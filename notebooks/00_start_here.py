@@ -2,13 +2,10 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -kernelspec,-jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#   kernelspec:
-#     display_name: Python 3 (ipykernel)
-#     language: python
-#     name: python3
 # ---
 
 # %% [markdown]
@@ -20,6 +17,31 @@
 #
 # This notebook is the map. It lists the notebooks in order, shows how to run them, and checks
 # that your environment is ready.
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/00_start_here.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
 
 # %% [markdown]
 # ## 1. The course map
@@ -63,10 +85,12 @@
 # version, verified by SHA-256 and cached in `data/` (or `$COURSE_DATA_DIR`). Without internet
 # the loaders fall back to small samples shipped with the course and print a notice saying so.
 #
-# **On Google Colab** (optional, a free GPU): in a new Colab notebook, clone this repository,
-# `pip install -r requirements.txt -e .` inside it, restart the runtime, then open the notebooks
-# from the `notebooks/` folder. Colab's preinstalled TensorFlow is usually close enough; the
-# numbers you get on a GPU will differ slightly from the CPU runs recorded here.
+# **On Google Colab** (optional, a free GPU): open a notebook with the **Open in Colab** badge at
+# its top and run its cells in order. The first code cell runs only on Colab: it clones this
+# repository at the version the badge points to and installs the course's `helpers` package with
+# `pip install -e ".[colab]"`, which leaves Colab's own TensorFlow and Keras alone (installing
+# `requirements.txt` there would replace Colab's GPU TensorFlow with `tensorflow-cpu` and lose the
+# GPU). No restart is needed. Numbers on a GPU differ slightly from the CPU runs recorded here.
 
 # %% [markdown]
 # ## 3. Environment check

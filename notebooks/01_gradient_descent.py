@@ -2,15 +2,10 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -kernelspec,-jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
 # ---
 
 # %% [markdown]
@@ -36,8 +31,35 @@
 # **Time to run**: about 10 s in the full profile and 10 s in the smoke profile (CPU time on
 # 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
 
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/01_gradient_descent.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
+
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
+
+import itertools
 
 import keras
 import matplotlib.pyplot as plt
@@ -88,7 +110,9 @@ def descend(grad, w0, eta, steps):
 
 for w0 in (2.0, -0.5):
     path = descend(dE1, w0, eta=0.1, steps=30)
-    print(f"start w0={w0:+.1f}: after 30 steps w={path[-1]:+.4f}, E={E1(path[-1]):+.4f}, E'={dE1(path[-1]):+.1e}")
+    print(
+        f"start w0={w0:+.1f}: after 30 steps w={path[-1]:+.4f}, E={E1(path[-1]):+.4f}, E'={dE1(path[-1]):+.1e}"
+    )
 
 # %%
 # extra code: draw the two descents on the curve
@@ -144,9 +168,16 @@ g1, g2 = np.meshgrid(np.linspace(-5, 5, 200), np.linspace(-2.5, 2.5, 200))
 grid = np.stack([g1, g2], axis=-1)
 fig, ax = plt.subplots(figsize=(7, 3.8))
 ax.contour(g1, g2, E2(grid), levels=np.geomspace(0.05, 40, 14), cmap="viridis", linewidths=0.8)
-ax.plot(path2[:, 0], path2[:, 1], "o-", color="tab:red", ms=3, lw=0.9, label=r"iterates, $\eta = 0.15$")
+ax.plot(
+    path2[:, 0], path2[:, 1], "o-", color="tab:red", ms=3, lw=0.9, label=r"iterates, $\eta = 0.15$"
+)
 ax.plot(0, 0, "k*", ms=10, label="minimum")
-ax.set(xlabel="$w_1$", ylabel="$w_2$", title="Gradient descent on $E = (w_1^2 + 10 w_2^2)/2$", aspect="equal")
+ax.set(
+    xlabel="$w_1$",
+    ylabel="$w_2$",
+    title="Gradient descent on $E = (w_1^2 + 10 w_2^2)/2$",
+    aspect="equal",
+)
 ax.legend(loc="upper right")
 plt.show()
 
@@ -176,7 +207,9 @@ for name, p in runs.items():
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), sharey=True)
 for ax, (name, p) in zip(axes, runs.items(), strict=True):
     ax.contour(g1, g2, E2(grid), levels=np.geomspace(0.05, 40, 14), cmap="viridis", linewidths=0.6)
-    p_shown = p[np.all(np.abs(p) < [5, 2.5], axis=1).cumprod().astype(bool)]  # stop when leaving the frame
+    p_shown = p[
+        np.all(np.abs(p) < [5, 2.5], axis=1).cumprod().astype(bool)
+    ]  # stop when leaving the frame
     ax.plot(p_shown[:, 0], p_shown[:, 1], "o-", color="tab:red", ms=2.5, lw=0.8)
     ax.plot(0, 0, "k*", ms=9)
     ax.set(title=name, xlabel="$w_1$", xlim=(-5, 5), ylim=(-2.5, 2.5))
@@ -220,7 +253,9 @@ for _ in range(STEPS):
     err = w * x_tr + b - y_tr
     numpy_losses.append(float(np.mean(err**2)))
     w, b = w - ETA * np.float32(2 * np.mean(err * x_tr)), b - ETA * np.float32(2 * np.mean(err))
-print(f"NumPy by hand: w = {w:.5f}, b = {b:.5f}  (data made with w = 3, b = -1; {n_train} train examples)")
+print(
+    f"NumPy by hand: w = {w:.5f}, b = {b:.5f}  (data made with w = 3, b = -1; {n_train} train examples)"
+)
 
 # %% [markdown]
 # The same loop in TensorFlow: `tf.GradientTape` records the forward computation and returns
@@ -237,12 +272,16 @@ for _ in range(STEPS):
     tf_losses.append(float(loss))
     opt.apply_gradients(zip(tape.gradient(loss, [w_tf, b_tf]), [w_tf, b_tf], strict=True))
 print(f"TF + Keras SGD: w = {float(w_tf):.5f}, b = {float(b_tf):.5f}")
-gap = max(abs(float(w_tf) - w), abs(float(b_tf) - b), np.max(np.abs(np.subtract(tf_losses, numpy_losses))))
+gap = max(
+    abs(float(w_tf) - w), abs(float(b_tf) - b), np.max(np.abs(np.subtract(tf_losses, numpy_losses)))
+)
 print(f"max |Δ| between the two runs (weights and all {STEPS} losses): {gap:.1e}")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"hand-written gradient descent and tf.GradientTape + SGD agree (max |Δ| < 1e-5): {gap < 1e-5}")
+print(
+    f"hand-written gradient descent and tf.GradientTape + SGD agree (max |Δ| < 1e-5): {gap < 1e-5}"
+)
 
 # %% [markdown]
 # Both runs produce the same weights and the same loss at every step (they differ only by float32
@@ -302,8 +341,10 @@ def fit_linear(batch_size, epochs, eta=ETA, seed=SEED):
 EPOCHS = 10
 for bs in (n_train, 16):
     h = fit_linear(bs, EPOCHS)
-    print(f"batch size {bs:4d}: {int(np.ceil(n_train / bs)):3d} updates/epoch, train MSE after epochs 1, 5, 10:"
-          f" {h[0]:.4f}  {h[4]:.4f}  {h[9]:.4f}")
+    print(
+        f"batch size {bs:4d}: {int(np.ceil(n_train / bs)):3d} updates/epoch, train MSE after epochs 1, 5, 10:"
+        f" {h[0]:.4f}  {h[4]:.4f}  {h[9]:.4f}"
+    )
 
 # %% [markdown]
 # For the same number of passes over the data, batches of 16 reach a far lower training error
@@ -326,20 +367,39 @@ for bs in (n_train, 16):
 # derivative.
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: the computational graph of the two-layer network
 fig, ax = plt.subplots(figsize=(11, 2.6))
-nodes = [("$X$", 0.5), (r"$Z = XW_1 + b_1$", 2.4), (r"$A = \tanh Z$", 4.5), (r"$\hat Y = AW_2 + b_2$", 6.6), ("$E$", 8.6)]
+nodes = [
+    ("$X$", 0.5),
+    (r"$Z = XW_1 + b_1$", 2.4),
+    (r"$A = \tanh Z$", 4.5),
+    (r"$\hat Y = AW_2 + b_2$", 6.6),
+    ("$E$", 8.6),
+]
 for label, xc in nodes:
-    ax.add_patch(plt.Rectangle((xc - 0.75, 0.7), 1.5, 0.6, fc="#fde2c8" if label != "$X$" else "#dbe9f6", ec="black"))
+    ax.add_patch(
+        plt.Rectangle(
+            (xc - 0.75, 0.7), 1.5, 0.6, fc="#fde2c8" if label != "$X$" else "#dbe9f6", ec="black"
+        )
+    )
     ax.text(xc, 1.0, label, ha="center", va="center", fontsize=11)
-for (_, a), (_, b) in zip(nodes[:-1], nodes[1:], strict=True):
+for (_, a), (_, b) in itertools.pairwise(nodes):
     ax.annotate("", (b - 0.75, 1.1), (a + 0.75, 1.1), arrowprops=dict(arrowstyle="->"))
-    ax.annotate("", (a + 0.75, 0.85), (b - 0.75, 0.85), arrowprops=dict(arrowstyle="->", color="tab:red"))
+    ax.annotate(
+        "", (a + 0.75, 0.85), (b - 0.75, 0.85), arrowprops=dict(arrowstyle="->", color="tab:red")
+    )
 for label, xc in ((r"$W_1, b_1$", 2.4), (r"$W_2, b_2$", 6.6)):
     ax.text(xc, 1.75, label, ha="center", fontsize=10)
     ax.annotate("", (xc, 1.3), (xc, 1.65), arrowprops=dict(arrowstyle="->"))
-ax.text(4.5, 0.35, r"forward (black): values;   backward (red): $\partial E/\partial(\cdot)$, one local derivative per node",
-        ha="center", fontsize=10, color="tab:red")
+ax.text(
+    4.5,
+    0.35,
+    r"forward (black): values;   backward (red): $\partial E/\partial(\cdot)$, one local derivative per node",
+    ha="center",
+    fontsize=10,
+    color="tab:red",
+)
 ax.set(xlim=(-0.4, 9.5), ylim=(0.2, 2.0))
 ax.axis("off")
 plt.show()
@@ -371,6 +431,7 @@ plt.show()
 # `tf.GradientTape`, in float64.
 
 # %%
+# long-cell: one experiment that runs as a unit
 def two_layer_backprop(X, Y, W1, b1, W2, b2):
     """Loss and gradients of E = (1/2N) Σ (tanh(X W1 + b1) W2 + b2 − Y)², by the chain rule."""
     A = np.tanh(X @ W1 + b1)  # forward, keeping what the backward pass needs
@@ -383,20 +444,32 @@ def two_layer_backprop(X, Y, W1, b1, W2, b2):
 
 rng_bp = np.random.default_rng(3)
 X_bp, Y_bp = rng_bp.normal(size=(64, 3)), rng_bp.normal(size=(64, 1))
-net = {"W1": rng_bp.normal(size=(3, 5)), "b1": rng_bp.normal(size=5), "W2": rng_bp.normal(size=(5, 1)), "b2": rng_bp.normal(size=1)}
+net = {
+    "W1": rng_bp.normal(size=(3, 5)),
+    "b1": rng_bp.normal(size=5),
+    "W2": rng_bp.normal(size=(5, 1)),
+    "b2": rng_bp.normal(size=1),
+}
 loss_bp, grads_bp = two_layer_backprop(X_bp, Y_bp, **net)
 tf_vars = {k: tf.Variable(v) for k, v in net.items()}
 with tf.GradientTape() as tape:
     Y_tf = tf.tanh(X_bp @ tf_vars["W1"] + tf_vars["b1"]) @ tf_vars["W2"] + tf_vars["b2"]
     loss_tf = 0.5 * tf.reduce_sum((Y_tf - Y_bp) ** 2) / len(X_bp)
 tape_grads = dict(zip(net, tape.gradient(loss_tf, list(tf_vars.values())), strict=True))
-bp_rel = {k: np.linalg.norm(grads_bp[k] - tape_grads[k]) / np.linalg.norm(tape_grads[k]) for k in net}
+bp_rel = {
+    k: np.linalg.norm(grads_bp[k] - tape_grads[k]) / np.linalg.norm(tape_grads[k]) for k in net
+}
 for k in net:
-    print(f"∂E/∂{k}: shape {grads_bp[k].shape} (like {k}: {net[k].shape}); relative error vs tf.GradientTape {bp_rel[k]:.1e}")
+    print(
+        f"∂E/∂{k}: shape {grads_bp[k].shape} (like {k}: {net[k].shape}); "
+        f"relative error vs tf.GradientTape {bp_rel[k]:.1e}"
+    )
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"backpropagation by hand matches tf.GradientTape (relative error < 1e-10): {max(bp_rel.values()) < 1e-10}")
+print(
+    f"backpropagation by hand matches tf.GradientTape (relative error < 1e-10): {max(bp_rel.values()) < 1e-10}"
+)
 
 # %% [markdown]
 # Every hand-derived gradient has the shape of its weight and agrees with automatic differentiation to
@@ -427,21 +500,24 @@ print(f"backpropagation by hand matches tf.GradientTape (relative error < 1e-10)
 # 4. **ReLU instead of tanh.** Replace $\tanh$ by $\operatorname{ReLU}(z) = \max(z, 0)$ in the two-layer
 #    network of section 6. Which single line of the backward pass changes? Check your version against
 #    `tf.GradientTape`.
-#
+
+# %% [markdown] tags=["solution"]
 # ## Solutions
 
-# %%
+# %% tags=["solution"]
 # Exercise 1
 for eta in (0.19, 0.2):
     p = descend(dE2, w_start, eta, steps=40)
-    print(f"η = {eta}: E after 40 steps = {E2(p[-1]):.3e}, last two w2 values: {p[-2, 1]:+.3f}, {p[-1, 1]:+.3f}")
+    print(
+        f"η = {eta}: E after 40 steps = {E2(p[-1]):.3e}, last two w2 values: {p[-2, 1]:+.3f}, {p[-1, 1]:+.3f}"
+    )
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # At $\eta = 0.19$ the steep coordinate is multiplied by $1 - 1.9 = -0.9$ per step: it zig-zags but
 # shrinks. At exactly $\eta = 0.2$ the factor is $-1$: $w_2$ bounces between $+1.8$ and $-1.8$ for
 # ever, so the error stays at $\tfrac{10}{2} \cdot 1.8^2 = 16.2$ plus the (shrinking) $w_1$ part.
 
-# %%
+# %% tags=["solution"]
 # Exercise 2
 def momentum(grad, w0, eta, mu, steps):
     """Gradient descent with (heavy-ball) momentum; return the final iterate."""
@@ -456,11 +532,11 @@ plain = descend(dE2, w_start, eta=0.02, steps=40)[-1]
 heavy = momentum(dE2, w_start, eta=0.02, mu=0.9, steps=40)
 print(f"plain GD, η=0.02: E = {E2(plain):.4f}    momentum 0.9, η=0.02: E = {E2(heavy):.4f}")
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # Momentum accumulates speed along the flat $w_1$ direction, where successive gradients agree,
 # and reaches a much lower error in the same 40 steps than plain descent with the same $\eta$.
 
-# %%
+# %% tags=["solution"]
 # Exercise 3
 helpers.set_seed(SEED)
 lin = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
@@ -468,25 +544,44 @@ lin.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
 lin.fit(x_tr[:, None], y_tr, batch_size=16, epochs=10, verbose=0)
 w_k, b_k = (float(v.ravel()[0]) for v in lin.get_weights())
 test_mse_keras = lin.evaluate(x_te[:, None], y_te, verbose=0)
-print(f"Keras Dense: w = {w_k:.3f}, b = {b_k:.3f}, test MSE = {test_mse_keras:.4f} "
-      f"(least squares: {mse['exact least squares']:.4f})")
+print(
+    f"Keras Dense: w = {w_k:.3f}, b = {b_k:.3f}, test MSE = {test_mse_keras:.4f} "
+    f"(least squares: {mse['exact least squares']:.4f})"
+)
 
-# %%
+# %% tags=["solution"]
 # Exercise 4: only the local derivative of the activation changes: ReLU'(z) = 1 where z > 0, else 0
 Z_bp = X_bp @ net["W1"] + net["b1"]
 A_relu = np.maximum(Z_bp, 0)
 d_Yhat = (A_relu @ net["W2"] + net["b2"] - Y_bp) / len(X_bp)
 d_Z_relu = (d_Yhat @ net["W2"].T) * (Z_bp > 0)  # was: * (1 - A**2)
 with tf.GradientTape() as tape:
-    loss_relu = 0.5 * tf.reduce_sum((tf.nn.relu(X_bp @ tf_vars["W1"] + tf_vars["b1"]) @ tf_vars["W2"] + tf_vars["b2"] - Y_bp) ** 2) / len(X_bp)
+    loss_relu = (
+        0.5
+        * tf.reduce_sum(
+            (
+                tf.nn.relu(X_bp @ tf_vars["W1"] + tf_vars["b1"]) @ tf_vars["W2"]
+                + tf_vars["b2"]
+                - Y_bp
+            )
+            ** 2
+        )
+        / len(X_bp)
+    )
 g_W1 = tape.gradient(loss_relu, tf_vars["W1"]).numpy()
-print(f"ReLU network, ∂E/∂W1: relative error vs tf.GradientTape {np.linalg.norm(X_bp.T @ d_Z_relu - g_W1) / np.linalg.norm(g_W1):.1e}")
+print(
+    f"ReLU network, ∂E/∂W1: relative error vs tf.GradientTape "
+    f"{np.linalg.norm(X_bp.T @ d_Z_relu - g_W1) / np.linalg.norm(g_W1):.1e}"
+)
 
 # %%
 helpers.record_results(
     "01_gradient_descent",
     data_sizes={"train": n_train, "test": n_test},
-    headline={"test_mse_gd": mse[f"gradient descent ({STEPS} steps)"], "test_mse_baseline_mean": mse["baseline: predict mean of y_train"]},
+    headline={
+        "test_mse_gd": mse[f"gradient descent ({STEPS} steps)"],
+        "test_mse_baseline_mean": mse["baseline: predict mean of y_train"],
+    },
     test_mse_least_squares=mse["exact least squares"],
     max_abs_diff_numpy_vs_tf=gap,
     backprop_rel_error_vs_tape=max(bp_rel.values()),

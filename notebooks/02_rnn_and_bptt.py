@@ -2,15 +2,10 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -kernelspec,-jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
 # ---
 
 # %% [markdown]
@@ -33,6 +28,31 @@
 #
 # **Time to run**: about 10 s in the full profile and 10 s in the smoke profile (CPU time on
 # 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/02_rnn_and_bptt.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
 
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
@@ -79,7 +99,10 @@ W, U, b = layer.get_weights()
 print("kernel W", W.shape, " recurrent_kernel U", U.shape, " bias b", b.shape)
 ours = rnn_step_by_step(x_demo, W, U, b)
 print(f"max |Δ| NumPy vs Keras SimpleRNN: {np.abs(ours - keras_states).max():.1e}")
-print(f"max |Δ| helpers.numpy_rnn.rnn_forward vs Keras: {np.abs(numpy_rnn.rnn_forward(x_demo, W, U, b)[0] - keras_states).max():.1e}")
+print(
+    f"max |Δ| helpers.numpy_rnn.rnn_forward vs Keras: "
+    f"{np.abs(numpy_rnn.rnn_forward(x_demo, W, U, b)[0] - keras_states).max():.1e}"
+)
 
 # %% [markdown]
 # ## 2. The unrolled graph and the sequence loss
@@ -101,7 +124,11 @@ fig, ax = plt.subplots(figsize=(10, 3.3))
 steps = ["1", "2", "3", "T"]
 for k, s in enumerate(steps):
     xc = 1.6 + 2.2 * k
-    for y, label, color in ((0, f"$x_{s}$", "#dbe9f6"), (1.3, f"$h_{s}$", "#fde2c8"), (2.6, f"$E_{s}$", "#e3f1de")):
+    for y, label, color in (
+        (0, f"$x_{s}$", "#dbe9f6"),
+        (1.3, f"$h_{s}$", "#fde2c8"),
+        (2.6, f"$E_{s}$", "#e3f1de"),
+    ):
         ax.add_patch(plt.Rectangle((xc - 0.4, y - 0.3), 0.8, 0.6, fc=color, ec="black"))
         ax.text(xc, y, label, ha="center", va="center", fontsize=13)
     ax.annotate("", (xc, 1.0), (xc, 0.3), arrowprops=dict(arrowstyle="->"))
@@ -168,7 +195,13 @@ def bptt(x, y, W, U, b, V, b_y):
     hs = rnn_step_by_step(x, W, U, b)
     h_prev = np.concatenate([np.zeros_like(hs[:, :1]), hs[:, :-1]], axis=1)  # h_{t-1}
     err = (hs @ V + b_y - y) / N  # ∂E/∂ŷ_t
-    g = {"W": 0 * W, "U": 0 * U, "b": 0 * b, "V": np.einsum("nth,nto->ho", hs, err), "b_y": err.sum((0, 1))}
+    g = {
+        "W": 0 * W,
+        "U": 0 * U,
+        "b": 0 * b,
+        "V": np.einsum("nth,nto->ho", hs, err),
+        "b_y": err.sum((0, 1)),
+    }
     delta_next = np.zeros_like(hs[:, 0])  # (δ_{t+1} ⊙ (1 − h_{t+1}²)) U^T, zero after the last step
     for t in reversed(range(T)):
         delta = err[:, t] @ V.T + delta_next  # δ_t
@@ -201,7 +234,10 @@ x_chk, y_chk = rng.normal(size=(N, T_CHECK, D)), rng.normal(size=(N, T_CHECK, K)
 loss, grads = bptt(x_chk, y_chk, **params)
 _, helper_grads = numpy_rnn.rnn_bptt(x_chk, y_chk, *(params[k] for k in NAMES))
 print(f"loss = {loss:.6f}")
-print("same gradients as helpers.numpy_rnn.rnn_bptt:", all(np.allclose(grads[k], helper_grads[k]) for k in grads))
+print(
+    "same gradients as helpers.numpy_rnn.rnn_bptt:",
+    all(np.allclose(grads[k], helper_grads[k]) for k in grads),
+)
 
 # %% [markdown]
 # ## 5. Gradient check 1: central finite differences
@@ -237,7 +273,9 @@ for k, e in rel_fd.items():
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"BPTT matches central finite differences (relative error < 1e-6): {max(rel_fd.values()) < 1e-6}")
+print(
+    f"BPTT matches central finite differences (relative error < 1e-6): {max(rel_fd.values()) < 1e-6}"
+)
 
 # %% [markdown]
 # ## 6. Gradient check 2: `tf.GradientTape` on the same weights
@@ -255,7 +293,13 @@ dense64.set_weights([params["V"], params["b_y"]])
 with tf.GradientTape() as tape:
     y_hat = dense64(rnn64(tf.constant(x_chk)))
     tf_loss = 0.5 * tf.reduce_sum((y_hat - y_chk) ** 2) / N
-tf_grads = dict(zip(NAMES, tape.gradient(tf_loss, [*rnn64.trainable_weights, *dense64.trainable_weights]), strict=True))
+tf_grads = dict(
+    zip(
+        NAMES,
+        tape.gradient(tf_loss, [*rnn64.trainable_weights, *dense64.trainable_weights]),
+        strict=True,
+    )
+)
 print(f"loss: NumPy {loss:.10f}  TensorFlow {float(tf_loss):.10f}")
 rel_tf = {k: rel_error(grads[k], tf_grads[k].numpy()) for k in params}
 for k, e in rel_tf.items():
@@ -279,6 +323,7 @@ print(f"BPTT matches tf.GradientTape (relative error < 1e-6): {max(rel_tf.values
 # test sequences.
 
 # %%
+# long-cell: one experiment that runs as a unit
 T_DELAY = 12
 
 
@@ -293,26 +338,49 @@ def delay_task(n, seed, T=T_DELAY, delay=2):
 def train_delay(x, y, n_steps, seed, truncate=None, eta=0.05):
     """Mini-batch gradient descent with (optionally truncated, sliding-window) BPTT; return the weights."""
     r = np.random.default_rng(seed)
-    theta = {"W": r.normal(scale=0.5, size=(1, 16)), "U": r.normal(scale=0.25, size=(16, 16)),
-             "b": np.zeros(16), "V": r.normal(scale=0.1, size=(16, 1)), "b_y": np.zeros(1)}
+    theta = {
+        "W": r.normal(scale=0.5, size=(1, 16)),
+        "U": r.normal(scale=0.25, size=(16, 16)),
+        "b": np.zeros(16),
+        "V": r.normal(scale=0.1, size=(16, 1)),
+        "b_y": np.zeros(1),
+    }
     losses = []
     for _ in range(n_steps):
         idx = r.choice(len(x), size=32, replace=False)
-        loss_b, g = numpy_rnn.rnn_bptt(x[idx], y[idx], *(theta[k] for k in NAMES), truncate=truncate)
+        loss_b, g = numpy_rnn.rnn_bptt(
+            x[idx], y[idx], *(theta[k] for k in NAMES), truncate=truncate
+        )
         theta = {k: theta[k] - eta * g[k] for k in theta}
         losses.append(loss_b * 2 / x.shape[1])  # back to a per-step mean squared error
     return theta, losses
 
 
 def delay_mse(theta, x, y):
-    return float(np.mean((rnn_step_by_step(x, theta["W"], theta["U"], theta["b"]) @ theta["V"] + theta["b_y"] - y) ** 2))
+    return float(
+        np.mean(
+            (
+                rnn_step_by_step(x, theta["W"], theta["U"], theta["b"]) @ theta["V"]
+                + theta["b_y"]
+                - y
+            )
+            ** 2
+        )
+    )
 
 
-n_train, n_test, n_steps = helpers.pick(full=512, smoke=64), helpers.pick(full=1000, smoke=100), helpers.pick(full=600, smoke=40)
+n_train, n_test, n_steps = (
+    helpers.pick(full=512, smoke=64),
+    helpers.pick(full=1000, smoke=100),
+    helpers.pick(full=600, smoke=40),
+)
 (x_tr, y_tr), (x_te, y_te) = delay_task(n_train, seed=3), delay_task(n_test, seed=4)
 theta, train_loss = train_delay(x_tr, y_tr, n_steps, seed=5)
 test_mse, baseline_mse = delay_mse(theta, x_te, y_te), float(np.mean((y_te - y_tr.mean()) ** 2))
-print(f"{n_steps} steps: test MSE per step = {test_mse:.4f}   baseline 'predict the training mean' = {baseline_mse:.4f}   (n_test = {n_test})")
+print(
+    f"{n_steps} steps: test MSE per step = {test_mse:.4f}   "
+    f"baseline 'predict the training mean' = {baseline_mse:.4f}   (n_test = {n_test})"
+)
 
 # %%
 # extra code: training curve
@@ -320,7 +388,11 @@ fig, ax = plt.subplots(figsize=(6, 3.3))
 ax.semilogy(train_loss, lw=0.8, label="training mini-batch MSE")
 ax.axhline(baseline_mse, color="grey", ls=":", label="baseline: training mean (test)")
 ax.axhline(test_mse, color="tab:red", ls="--", label="trained RNN (test)")
-ax.set(xlabel="gradient step", ylabel="MSE per step (log)", title="Vanilla RNN trained with NumPy BPTT on $y_t = x_{t-2}$")
+ax.set(
+    xlabel="gradient step",
+    ylabel="MSE per step (log)",
+    title="Vanilla RNN trained with NumPy BPTT on $y_t = x_{t-2}$",
+)
 ax.legend()
 ax.grid(alpha=0.3)
 plt.show()
@@ -357,8 +429,12 @@ x_long, y_long = delay_task(64, seed=6, T=40)
 args = (x_long, y_long, *(theta[k] for k in NAMES))
 _, exact = numpy_rnn.rnn_bptt(*args)
 ks = [1, 2, 3, 4, 6, 8, 12, 20, 40]
-trunc_err = {mode: [rel_error(numpy_rnn.rnn_bptt(*args, truncate=k, mode=mode)[1]["U"], exact["U"]) for k in ks]
-             for mode in ("sliding", "chunked")}
+trunc_err = {
+    mode: [
+        rel_error(numpy_rnn.rnn_bptt(*args, truncate=k, mode=mode)[1]["U"], exact["U"]) for k in ks
+    ]
+    for mode in ("sliding", "chunked")
+}
 print("  k   relative error of ∂E/∂U:  sliding window   chunked")
 for j, k in enumerate(ks):
     print(f"{k:3d}   {'':25s}{trunc_err['sliding'][j]:9.2e}   {trunc_err['chunked'][j]:9.2e}")
@@ -397,10 +473,11 @@ for mode, errs in trunc_err.items():
 # 3. **Truncation decides what can be learned.** Train the network of section 7 on a delay-3 task
 #    ($y_t = x_{t-3}$) with sliding-window truncation $k = 2$ and $k = 4$, and compare the test MSEs with
 #    the baseline. Which $k$ is the smallest that can work, and why?
-#
+
+# %% [markdown] tags=["solution"]
 # ## Solutions
 
-# %%
+# %% tags=["solution"]
 # Exercise 1: mask the error at every step but the last
 mask = np.zeros((1, T_CHECK, 1))
 mask[:, -1] = 1
@@ -420,17 +497,23 @@ for idx in np.ndindex(num_U.shape):
     pm = {k: v.copy() for k, v in params.items()}
     pp["U"][idx] += 1e-6
     pm["U"][idx] -= 1e-6
-    hp, hm = (rnn_step_by_step(x_chk, q["W"], q["U"], q["b"])[:, -1] @ q["V"] + q["b_y"] for q in (pp, pm))
-    num_U[idx] = (0.5 * np.sum((hp - y_chk[:, -1]) ** 2) - 0.5 * np.sum((hm - y_chk[:, -1]) ** 2)) / N / 2e-6
-print(f"end-only loss: relative error of ∂E/∂U vs finite differences = {rel_error(g_last['U'], num_U):.1e}")
+    hp, hm = (
+        rnn_step_by_step(x_chk, q["W"], q["U"], q["b"])[:, -1] @ q["V"] + q["b_y"] for q in (pp, pm)
+    )
+    num_U[idx] = (
+        (0.5 * np.sum((hp - y_chk[:, -1]) ** 2) - 0.5 * np.sum((hm - y_chk[:, -1]) ** 2)) / N / 2e-6
+    )
+print(
+    f"end-only loss: relative error of ∂E/∂U vs finite differences = {rel_error(g_last['U'], num_U):.1e}"
+)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # Moving the target onto the prediction makes the error exactly zero at the masked steps, so the
 # unchanged BPTT code computes the end-only gradient (the substituted $y$ is treated as a constant,
 # which is what we want). Since the hidden-to-output error now enters only at $t = T$, every
 # gradient flows through the chain of Jacobians of section 3.
 
-# %%
+# %% tags=["solution"]
 # Exercise 2
 p_list = [params[k] for k in NAMES]
 _, gx = numpy_rnn.rnn_bptt(x_chk, y_chk, *p_list)
@@ -444,22 +527,30 @@ y_last = mask * y_chk + (1 - mask) * (hs_chk @ params["V"] + params["b_y"])
 gx_last = numpy_rnn.rnn_bptt(x_chk, y_last, *p_list)[1]["x"]
 norms = np.linalg.norm(gx_last, axis=(0, 2))
 print("‖∂E_T/∂x_t‖ for t = 1..T:", np.array2string(norms, precision=4))
-print(f"mean of the last 3 norms / mean of the first 3: {norms[-3:].mean() / norms[:3].mean():.0f}x")
+print(
+    f"mean of the last 3 norms / mean of the first 3: {norms[-3:].mean() / norms[:3].mean():.0f}x"
+)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # The norms are not monotone (each step's Jacobian differs), but the inputs close to the loss get a
 # much stronger signal than the early ones (the printed ratio), because each step back multiplies
 # the error by one more Jacobian. Notebook 03 makes this precise.
 
-# %%
+# %% tags=["solution"]
 # Exercise 3
-(x3_tr, y3_tr), (x3_te, y3_te) = delay_task(n_train, seed=7, delay=3), delay_task(n_test, seed=8, delay=3)
+(x3_tr, y3_tr), (x3_te, y3_te) = (
+    delay_task(n_train, seed=7, delay=3),
+    delay_task(n_test, seed=8, delay=3),
+)
 baseline3 = float(np.mean((y3_te - y3_tr.mean()) ** 2))
 for k in (2, 4):
     theta3, _ = train_delay(x3_tr, y3_tr, n_steps, seed=5, truncate=k)
-    print(f"delay 3, sliding truncation k = {k}: test MSE {delay_mse(theta3, x3_te, y3_te):.4f}   (baseline {baseline3:.4f})")
+    print(
+        f"delay 3, sliding truncation k = {k}: test MSE {delay_mse(theta3, x3_te, y3_te):.4f}   "
+        f"(baseline {baseline3:.4f})"
+    )
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # With $k = 4$ the truncated gradient covers the three-step dependency and the network learns it well.
 # With $k = 2$ the test error is clearly worse, yet still far below the baseline: truncation does not
 # forbid using a longer memory, because the forward pass still carries $x_{t-3}$ in the state and the
@@ -474,7 +565,9 @@ helpers.record_results(
     headline={"delay2_test_mse": test_mse, "delay2_baseline_mse": baseline_mse},
     grad_check_rel_error_finite_differences=max(rel_fd.values()),
     grad_check_rel_error_tf=max(rel_tf.values()),
-    truncated_bptt_rel_error={mode: {str(k): e for k, e in zip(ks, errs, strict=True)} for mode, errs in trunc_err.items()},
+    truncated_bptt_rel_error={
+        mode: {str(k): e for k, e in zip(ks, errs, strict=True)} for mode, errs in trunc_err.items()
+    },
 )
 
 # %% [markdown]

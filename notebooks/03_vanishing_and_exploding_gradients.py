@@ -29,6 +29,31 @@
 # **Time to run**: about 21 s in the full profile and 12 s in the smoke profile (CPU time on
 # 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
 
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/03_vanishing_and_exploding_gradients.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
+
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
 
@@ -75,6 +100,7 @@ SEED = helpers.setup(seed=42)
 # $\lVert \partial h_T/\partial h_{T-k} \rVert_2$ for every lag $k$.
 
 # %%
+# long-cell: one experiment that runs as a unit
 H, T_LAG = 64, 60
 rng = np.random.default_rng(SEED)  # this section's random matrix, weights and inputs
 U0 = rng.normal(size=(H, H)) / np.sqrt(H)
@@ -101,8 +127,10 @@ radii = [0.8, 0.9, 1.0, 1.1, 1.3]
 print(f"σ_max(U) / ρ(U) for this random matrix: {np.linalg.norm(U0, 2):.2f}")
 norms = {(act, r): jacobian_norms(r * U0, act) for act in ("linear", "tanh") for r in radii}
 for (act, r), n in norms.items():
-    print(f"{act:6s} ρ(U) = {r:.1f}, σ_max(U) = {np.linalg.norm(r * U0, 2):.2f}:  "
-          f"lag 1: {n[0]:.2e}   lag 20: {n[19]:.2e}   lag {T_LAG}: {n[-1]:.2e}")
+    print(
+        f"{act:6s} ρ(U) = {r:.1f}, σ_max(U) = {np.linalg.norm(r * U0, 2):.2f}:  "
+        f"lag 1: {n[0]:.2e}   lag 20: {n[19]:.2e}   lag {T_LAG}: {n[-1]:.2e}"
+    )
 
 # %%
 # extra code: gradient norm against time lag, log scale
@@ -110,7 +138,9 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
 colors = plt.cm.coolwarm(np.linspace(0, 1, len(radii)))
 for ax, act in zip(axes, ("linear", "tanh"), strict=True):
     for r, col in zip(radii, colors, strict=True):
-        ax.semilogy(np.arange(1, T_LAG + 1), norms[(act, r)], color=col, lw=2, label=rf"$\rho(U) = {r}$")
+        ax.semilogy(
+            np.arange(1, T_LAG + 1), norms[(act, r)], color=col, lw=2, label=rf"$\rho(U) = {r}$"
+        )
     ax.set(title=f"{act} units", xlabel=r"time lag $k$ (from $h_{T-k}$ to $h_T$)")
     ax.grid(alpha=0.3, which="both")
 axes[0].set_ylabel(r"$\|\partial h_T / \partial h_{T-k}\|_2$  (log)")
@@ -136,7 +166,9 @@ plt.show()
 # %%
 N2 = np.array([[1.0, 1.0], [-1.0, -1.0]])  # non-normal: N2 @ N2 = 0
 D2 = np.diag([1.0, 0.5])  # a contraction, like diag(tanh')
-print(f"‖N N‖₂ = {np.linalg.norm(N2 @ N2, 2):.2f}   ‖N D N‖₂ = {np.linalg.norm(N2 @ D2 @ N2, 2):.2f}   (‖D‖₂ = 1)")
+print(
+    f"‖N N‖₂ = {np.linalg.norm(N2 @ N2, 2):.2f}   ‖N D N‖₂ = {np.linalg.norm(N2 @ D2 @ N2, 2):.2f}   (‖D‖₂ = 1)"
+)
 
 # %% [markdown]
 # Inserting the contraction turned a zero product into one of norm 1. What *is* guaranteed is the
@@ -154,13 +186,30 @@ print(f"‖N N‖₂ = {np.linalg.norm(N2 @ N2, 2):.2f}   ‖N D N‖₂ = {np.l
 # feel each input.
 
 # %%
+# long-cell: one experiment that runs as a unit
 T_SEQ = helpers.pick(full=100, smoke=20)
-n_sign = {"train": helpers.pick(full=2000, smoke=128), "val": helpers.pick(full=500, smoke=64), "test": helpers.pick(full=1000, smoke=64)}
-(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (make_first_sign_data(n_sign[s], T_SEQ, seed=seed)
-                                            for s, seed in (("train", 11), ("val", 12), ("test", 13)))
+n_sign = {
+    "train": helpers.pick(full=2000, smoke=128),
+    "val": helpers.pick(full=500, smoke=64),
+    "test": helpers.pick(full=1000, smoke=64),
+}
+(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (
+    make_first_sign_data(n_sign[s], T_SEQ, seed=seed)
+    for s, seed in (("train", 11), ("val", 12), ("test", 13))
+)
 helpers.set_seed(0)
-rnn = keras.Sequential([keras.Input((T_SEQ, 1)), keras.layers.SimpleRNN(32), keras.layers.Dense(1, activation="sigmoid")])
-rnn.compile(optimizer=keras.optimizers.Adam(3e-3, global_clipnorm=1.0), loss="binary_crossentropy", metrics=["accuracy"])
+rnn = keras.Sequential(
+    [
+        keras.Input((T_SEQ, 1)),
+        keras.layers.SimpleRNN(32),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
+)
+rnn.compile(
+    optimizer=keras.optimizers.Adam(3e-3, global_clipnorm=1.0),
+    loss="binary_crossentropy",
+    metrics=["accuracy"],
+)
 
 
 def input_grad_norms(model, x, y):
@@ -173,8 +222,10 @@ def input_grad_norms(model, x, y):
 
 
 grads_init = input_grad_norms(rnn, x_va[:256], y_va[:256])
-print(f"untrained SimpleRNN: ‖∂loss/∂x_1‖ = {grads_init[0]:.1e}   ‖∂loss/∂x_T‖ = {grads_init[-1]:.1e}   "
-      f"ratio first/last = {grads_init[0] / grads_init[-1]:.1e}")
+print(
+    f"untrained SimpleRNN: ‖∂loss/∂x_1‖ = {grads_init[0]:.1e}   ‖∂loss/∂x_T‖ = {grads_init[-1]:.1e}   "
+    f"ratio first/last = {grads_init[0] / grads_init[-1]:.1e}"
+)
 
 # %% [markdown]
 # Next we train it with Adam (its gradient norm clipped at 1, a safeguard section 3 explains), with
@@ -182,26 +233,45 @@ print(f"untrained SimpleRNN: ‖∂loss/∂x_1‖ = {grads_init[0]:.1e}   ‖∂
 # validation data drawn separately, test sequences kept for the end), and measure the gradients again.
 
 # %%
+# long-cell: one experiment that runs as a unit
 EPOCHS = helpers.pick(full=10, smoke=1)
 stop = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
-hist = rnn.fit(x_tr, y_tr, validation_data=(x_va, y_va), epochs=EPOCHS, batch_size=64, verbose=0,
-               callbacks=[EpochLogger(every=1, metrics=("loss", "val_loss", "val_accuracy")), stop])
+hist = rnn.fit(
+    x_tr,
+    y_tr,
+    validation_data=(x_va, y_va),
+    epochs=EPOCHS,
+    batch_size=64,
+    verbose=0,
+    callbacks=[EpochLogger(every=1, metrics=("loss", "val_loss", "val_accuracy")), stop],
+)
 grads_trained = input_grad_norms(rnn, x_va[:256], y_va[:256])
-majority = float(y_tr.mean() >= 0.5)  # the baseline: the majority class of the *training* labels ...
-baseline_acc = helpers.stats.bootstrap_ci(y_te, np.full_like(y_te, majority))  # ... scored on the test set
-rnn_acc = helpers.stats.bootstrap_ci(y_te, (rnn.predict(x_te, verbose=0)[:, 0] > 0.5).astype("float32"))
+majority = float(
+    y_tr.mean() >= 0.5
+)  # the baseline: the majority class of the *training* labels ...
+baseline_acc = helpers.stats.bootstrap_ci(
+    y_te, np.full_like(y_te, majority)
+)  # ... scored on the test set
+rnn_acc = helpers.stats.bootstrap_ci(
+    y_te, (rnn.predict(x_te, verbose=0)[:, 0] > 0.5).astype("float32")
+)
 print(f"test accuracy on {n_sign['test']} sequences of length {T_SEQ} (95 % bootstrap intervals):")
 print(f"  baseline, always predict the training majority class ({majority:.0f}): {baseline_acc}")
 print(f"  SimpleRNN(32), {len(hist.history['loss'])} epochs, best weights kept:      {rnn_acc}")
-print(f"trained SimpleRNN: ‖∂loss/∂x_1‖ = {grads_trained[0]:.1e}   ‖∂loss/∂x_T‖ = {grads_trained[-1]:.1e}")
+print(
+    f"trained SimpleRNN: ‖∂loss/∂x_1‖ = {grads_trained[0]:.1e}   ‖∂loss/∂x_T‖ = {grads_trained[-1]:.1e}"
+)
 
 # %%
 # extra code: gradient norm per input step, before and after training
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
 for label, g in (("untrained", grads_init), ("trained", grads_trained)):
     ax.semilogy(np.arange(1, T_SEQ + 1), g, lw=2, label=label)
-ax.set(title=r"SimpleRNN: $\|\partial\,\mathrm{loss}/\partial x_t\|$", xlabel="input step $t$ (the label depends on $t = 1$)",
-       ylabel="mean gradient norm (log)")
+ax.set(
+    title=r"SimpleRNN: $\|\partial\,\mathrm{loss}/\partial x_t\|$",
+    xlabel="input step $t$ (the label depends on $t = 1$)",
+    ylabel="mean gradient norm (log)",
+)
 ax.grid(alpha=0.3, which="both")
 ax.legend()
 plt.show()
@@ -244,24 +314,36 @@ plt.show()
 
 # %%
 T_ADD, n_add = 50, helpers.pick(full=2000, smoke=256)
-(xa_tr, ya_tr), (xa_va, ya_va), (xa_te, ya_te) = (make_adding_data(n, T_ADD, seed=seed)
-                                                  for n, seed in ((n_add, 21), (n_add // 4, 22), (n_add // 2, 23)))
+(xa_tr, ya_tr), (xa_va, ya_va), (xa_te, ya_te) = (
+    make_adding_data(n, T_ADD, seed=seed)
+    for n, seed in ((n_add, 21), (n_add // 4, 22), (n_add // 2, 23))
+)
 add_baseline = {"val": mean_baseline_mse(ya_tr, ya_va), "test": mean_baseline_mse(ya_tr, ya_te)}
-print(f"baseline (predict the training mean {ya_tr.mean():.3f}): validation MSE {add_baseline['val']:.4f}, "
-      f"test MSE {add_baseline['test']:.4f}")
+print(
+    f"baseline (predict the training mean {ya_tr.mean():.3f}): validation MSE {add_baseline['val']:.4f}, "
+    f"test MSE {add_baseline['test']:.4f}"
+)
 
 
 def relu_rnn():
     helpers.set_seed(SEED)
-    return keras.Sequential([
-        keras.Input((T_ADD, 2)),
-        keras.layers.SimpleRNN(32, activation="relu", recurrent_initializer=keras.initializers.Orthogonal(gain=1.5)),
-        keras.layers.Dense(1),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((T_ADD, 2)),
+            keras.layers.SimpleRNN(
+                32, activation="relu", recurrent_initializer=keras.initializers.Orthogonal(gain=1.5)
+            ),
+            keras.layers.Dense(1),
+        ]
+    )
 
 # %%
+# long-cell: one experiment that runs as a unit
 def train_recording_norms(clip, epochs, batch_size=32):
-    """SGD(0.01) on the adding problem; return the model, the global gradient norm and loss per update, val MSE per epoch."""
+    """SGD(0.01) on the adding problem.
+
+    Returns the model, the global gradient norm and loss per update, and the val MSE per epoch.
+    """
     model, opt = relu_rnn(), keras.optimizers.SGD(learning_rate=0.01, global_clipnorm=clip)
 
     @tf.function(reduce_retracing=True)
@@ -269,7 +351,9 @@ def train_recording_norms(clip, epochs, batch_size=32):
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean((model(xb, training=True)[:, 0] - yb) ** 2)
         grads = tape.gradient(loss, model.trainable_variables)
-        opt.apply_gradients(zip(grads, model.trainable_variables))  # clips inside when clip is set
+        opt.apply_gradients(
+            zip(grads, model.trainable_variables, strict=False)
+        )  # clips inside when clip is set
         return loss, tf.linalg.global_norm(grads)
 
     order_rng, norms, losses, val = np.random.default_rng(SEED), [], [], []
@@ -284,29 +368,61 @@ def train_recording_norms(clip, epochs, batch_size=32):
 
 EPOCHS_ADD = helpers.pick(full=12, smoke=2)
 runs = {clip: train_recording_norms(clip, EPOCHS_ADD) for clip in (None, 1.0)}
-for clip, (_, g_norms, losses, val) in runs.items():
+for clip, (_, g_norms, losses, _val) in runs.items():
     bad = np.flatnonzero(~np.isfinite(losses) | ~np.isfinite(g_norms))
-    print(f"global_clipnorm = {clip}: {len(g_norms)} updates; largest finite gradient norm {np.nanmax(np.where(np.isfinite(g_norms), g_norms, np.nan)):.2e}; "
-          f"first non-finite loss or norm at update {bad[0] + 1 if len(bad) else 'none'}")
+    print(
+        f"global_clipnorm = {clip}: {len(g_norms)} updates; largest finite gradient norm "
+        f"{np.nanmax(np.where(np.isfinite(g_norms), g_norms, np.nan)):.2e}; "
+        f"first non-finite loss or norm at update {bad[0] + 1 if len(bad) else 'none'}"
+    )
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: the gradient norm per update and the validation error per epoch
 fig, axes = plt.subplots(1, 2, figsize=(12.5, 3.8))
 updates_per_epoch = len(runs[1.0][1]) // EPOCHS_ADD
 for clip, color in ((None, "tab:red"), (1.0, "tab:blue")):
     _, g_norms, losses, val = runs[clip]
-    axes[0].semilogy(np.arange(1, len(g_norms) + 1), g_norms, color=color, lw=0.8, label=f"global_clipnorm = {clip}")
+    axes[0].semilogy(
+        np.arange(1, len(g_norms) + 1),
+        g_norms,
+        color=color,
+        lw=0.8,
+        label=f"global_clipnorm = {clip}",
+    )
     bad = np.flatnonzero(~np.isfinite(g_norms))
     if len(bad):
         axes[0].axvline(bad[0] + 1, color=color, ls="--", lw=1)
-        axes[0].annotate(f"non-finite from update {bad[0] + 1}", (bad[0] + 1, 1.0), xytext=(60, 1e3), color=color,
-                         arrowprops=dict(arrowstyle="->", color=color), fontsize=8)
+        axes[0].annotate(
+            f"non-finite from update {bad[0] + 1}",
+            (bad[0] + 1, 1.0),
+            xytext=(60, 1e3),
+            color=color,
+            arrowprops=dict(arrowstyle="->", color=color),
+            fontsize=8,
+        )
     finite = np.isfinite(val)
-    axes[1].plot(np.arange(1, EPOCHS_ADD + 1)[finite], val[finite], "o-", color=color, label=f"global_clipnorm = {clip}")
+    axes[1].plot(
+        np.arange(1, EPOCHS_ADD + 1)[finite],
+        val[finite],
+        "o-",
+        color=color,
+        label=f"global_clipnorm = {clip}",
+    )
 axes[0].axhline(1.0, color="black", ls=":", lw=1, label=r"threshold $\tau = 1$")
-axes[0].set(xlabel="update", ylabel=r"global gradient norm $\|g\|$ before clipping (log)", title="Gradient norm per update")
-axes[1].axhline(add_baseline["val"], color="grey", ls=":", label="baseline: predict the training mean")
-axes[1].set(xlabel="epoch", ylabel="validation MSE", title="Validation error (unclipped run: no finite value)")
+axes[0].set(
+    xlabel="update",
+    ylabel=r"global gradient norm $\|g\|$ before clipping (log)",
+    title="Gradient norm per update",
+)
+axes[1].axhline(
+    add_baseline["val"], color="grey", ls=":", label="baseline: predict the training mean"
+)
+axes[1].set(
+    xlabel="epoch",
+    ylabel="validation MSE",
+    title="Validation error (unclipped run: no finite value)",
+)
 for ax in axes:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
@@ -322,7 +438,9 @@ pred_te = clipped_model.predict(xa_te, verbose=0)[:, 0]
 mse = lambda y, p: float(np.mean((y - p) ** 2))  # noqa: E731
 clip_test = helpers.stats.bootstrap_ci(ya_te, pred_te, mse)
 vs_baseline = helpers.stats.paired_bootstrap(ya_te, pred_te, np.full_like(ya_te, ya_tr.mean()), mse)
-print(f"test MSE on {len(ya_te)} sequences: clipped ReLU RNN {clip_test}, baseline {add_baseline['test']:.4f}")
+print(
+    f"test MSE on {len(ya_te)} sequences: clipped ReLU RNN {clip_test}, baseline {add_baseline['test']:.4f}"
+)
 print(f"clipped RNN minus baseline: {vs_baseline}")
 
 # %% [markdown]
@@ -360,16 +478,17 @@ print(f"clipped RNN minus baseline: {vs_baseline}")
 #    $\lVert \partial h_T/\partial h_{T-k}\rVert_2 \le \sigma_{\max}(U)^k$ for every lag $k$.
 # 3. **Value clipping changes the direction.** Take a gradient vector with one huge component, clip it
 #    by norm (to 1) and by value (to ±1), and print the cosine similarity of each with the original.
-#
+
+# %% [markdown] tags=["solution"]
 # ## Solutions
 
-# %%
+# %% tags=["solution"]
 # Exercise 1
 Q, _ = np.linalg.qr(np.random.default_rng(1).normal(size=(H, H)))
 n_orth = jacobian_norms(Q, "linear")
 print(f"orthogonal U, linear units: min norm {n_orth.min():.6f}, max norm {n_orth.max():.6f}")
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # Every power of an orthogonal matrix is orthogonal, so all singular values stay exactly 1 and the
 # norm is 1 at every lag: nothing vanishes or explodes. This is the idea behind orthogonal
 # initialisation (Keras' default `recurrent_initializer` for `SimpleRNN` and `LSTM`) and unitary RNNs;
@@ -377,37 +496,59 @@ print(f"orthogonal U, linear units: min norm {n_orth.min():.6f}, max norm {n_ort
 # $\operatorname{diag}(\tanh')\,Q^\top$ has norm $\max \tanh' \le 1$ (the bound of section 1 with $\sigma_{\max} = 1$;
 # for an orthogonal matrix the non-normal effect of section 1 cannot occur).
 
-# %%
+# %% tags=["solution"]
 # Exercise 2
 U13 = 1.3 * U0
 sigma_max = np.linalg.norm(U13, 2)
 bound = sigma_max ** np.arange(1, T_LAG + 1)
-print(f"σ_max(U) = {sigma_max:.3f} (ρ(U) = 1.3);  bound holds at every lag: {np.all(norms[('tanh', 1.3)] <= bound * (1 + 1e-9))}")
+print(
+    f"σ_max(U) = {sigma_max:.3f} (ρ(U) = 1.3);  bound holds at every lag: "
+    f"{np.all(norms[('tanh', 1.3)] <= bound * (1 + 1e-9))}"
+)
 
-# %%
+# %% tags=["solution"]
 # Exercise 3
 g = np.array([0.3, -0.2, 50.0, 0.1])
 by_norm = g * min(1.0, 1.0 / np.linalg.norm(g))
 by_value = np.clip(g, -1.0, 1.0)
 for name, v in (("clip by norm", by_norm), ("clip by value", by_value)):
-    print(f"{name:13s}: {np.round(v, 3)}  cosine with the original = {g @ v / np.linalg.norm(g) / np.linalg.norm(v):.3f}")
+    print(
+        f"{name:13s}: {np.round(v, 3)}  cosine with the original = {g @ v / np.linalg.norm(g) / np.linalg.norm(v):.3f}"
+    )
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # Norm clipping keeps the direction (cosine 1) and only shortens the step; value clipping lets the
 # small components weigh as much as the huge one and turns the step away from the gradient.
 
 # %%
+# long-cell: one experiment that runs as a unit
 helpers.record_results(
     "03_vanishing_and_exploding_gradients",
-    data_sizes={"first_sign_train": n_sign["train"], "first_sign_test": n_sign["test"], "adding_train": n_add,
-                "adding_test": len(ya_te)},
-    headline={"first_sign_test_acc_simplernn": rnn_acc.as_dict(), "first_sign_test_acc_baseline": baseline_acc.as_dict(),
-              "adding_test_mse_clipped": clip_test.as_dict(), "adding_test_mse_baseline": add_baseline["test"]},
+    data_sizes={
+        "first_sign_train": n_sign["train"],
+        "first_sign_test": n_sign["test"],
+        "adding_train": n_add,
+        "adding_test": len(ya_te),
+    },
+    headline={
+        "first_sign_test_acc_simplernn": rnn_acc.as_dict(),
+        "first_sign_test_acc_baseline": baseline_acc.as_dict(),
+        "adding_test_mse_clipped": clip_test.as_dict(),
+        "adding_test_mse_baseline": add_baseline["test"],
+    },
     sigma_max_over_rho=float(np.linalg.norm(U0, 2)),
-    grad_first_input_simplernn={"untrained": float(grads_init[0]), "trained": float(grads_trained[0])},
-    adding_clipped_minus_baseline={"difference": vs_baseline.difference, "ci95": [vs_baseline.low, vs_baseline.high],
-                                   "p_value": vs_baseline.p_value},
-    adding_unclipped_first_nonfinite_update=int(np.flatnonzero(~np.isfinite(runs[None][2]))[0] + 1) if not np.isfinite(runs[None][2]).all() else None,
+    grad_first_input_simplernn={
+        "untrained": float(grads_init[0]),
+        "trained": float(grads_trained[0]),
+    },
+    adding_clipped_minus_baseline={
+        "difference": vs_baseline.difference,
+        "ci95": [vs_baseline.low, vs_baseline.high],
+        "p_value": vs_baseline.p_value,
+    },
+    adding_unclipped_first_nonfinite_update=int(np.flatnonzero(~np.isfinite(runs[None][2]))[0] + 1)
+    if not np.isfinite(runs[None][2]).all()
+    else None,
     adding_val_mse_clipped_per_epoch=[float(v) for v in clipped_val],
 )
 

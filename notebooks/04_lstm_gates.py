@@ -32,6 +32,31 @@
 # **Time to run**: about 75 s in the full profile and 25 s in the smoke profile (CPU time on
 # 2 cores, TensorFlow import included; on a machine shared with other jobs the wall time is longer).
 
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/04_lstm_gates.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
+
 # %%
 import helpers  # isort: skip  (first: sets TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS before TensorFlow loads)
 
@@ -148,6 +173,7 @@ def lstm_sequence(x, kernel, recurrent_kernel, bias):
 # $f_t \approx \sigma(3) \approx 0.95$ at the start of training; section 8 measures what this does.
 
 # %%
+# long-cell: one experiment that runs as a unit
 T, H = 30, 8
 
 
@@ -158,11 +184,19 @@ def recall_task(n, seed):
     marker = np.zeros((n, T))
     pos = rng.integers(0, T // 2, size=n)
     marker[np.arange(n), pos] = 1
-    return np.stack([v, marker], axis=-1).astype("float32"), v[np.arange(n), pos][:, None].astype("float32")
+    return np.stack([v, marker], axis=-1).astype("float32"), v[np.arange(n), pos][:, None].astype(
+        "float32"
+    )
 
 
-n_train, n_val, n_test = helpers.pick(full=3000, smoke=200), helpers.pick(full=500, smoke=100), helpers.pick(full=1000, smoke=100)
-(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (recall_task(n, seed) for n, seed in ((n_train, 1), (n_val, 2), (n_test, 3)))
+n_train, n_val, n_test = (
+    helpers.pick(full=3000, smoke=200),
+    helpers.pick(full=500, smoke=100),
+    helpers.pick(full=1000, smoke=100),
+)
+(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (
+    recall_task(n, seed) for n, seed in ((n_train, 1), (n_val, 2), (n_test, 3))
+)
 EPOCHS = helpers.pick(full=30, smoke=2)
 
 
@@ -170,13 +204,22 @@ def train(layer, forget_bias=None):
     """Recall-task model: the recurrent layer + Dense(1), Adam(0.01), EPOCHS epochs, the same seed for every model."""
     helpers.set_seed(SEED)
     model = keras.Sequential([keras.Input((T, 2)), layer, keras.layers.Dense(1)])
-    if forget_bias is not None:  # LSTM only: overwrite the f block of the bias (gate order i, f, c, o)
+    if (
+        forget_bias is not None
+    ):  # LSTM only: overwrite the f block of the bias (gate order i, f, c, o)
         W, U, b = layer.get_weights()
         b[H : 2 * H] = forget_bias
         layer.set_weights([W, U, b])
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
-    model.fit(x_tr, y_tr, validation_data=(x_va, y_va), epochs=EPOCHS, batch_size=64, verbose=0,
-              callbacks=[EpochLogger(every=10)])
+    model.fit(
+        x_tr,
+        y_tr,
+        validation_data=(x_va, y_va),
+        epochs=EPOCHS,
+        batch_size=64,
+        verbose=0,
+        callbacks=[EpochLogger(every=10)],
+    )
     return model
 
 
@@ -188,9 +231,11 @@ lstm_model = train(keras.layers.LSTM(H), forget_bias=3.0)
 # %%
 rnn_model = train(keras.layers.SimpleRNN(H))
 baseline_mse = mean_baseline_mse(y_tr, y_te)
-test_mse = {"baseline: predict the training mean": baseline_mse,
-            f"SimpleRNN({H})": rnn_model.evaluate(x_te, y_te, verbose=0),
-            f"LSTM({H})": lstm_model.evaluate(x_te, y_te, verbose=0)}
+test_mse = {
+    "baseline: predict the training mean": baseline_mse,
+    f"SimpleRNN({H})": rnn_model.evaluate(x_te, y_te, verbose=0),
+    f"LSTM({H})": lstm_model.evaluate(x_te, y_te, verbose=0),
+}
 for name, value in test_mse.items():
     print(f"{name:36s} test MSE = {value:.4f}   (n_test = {n_test}, T = {T})")
 
@@ -236,17 +281,22 @@ print(f"NumPy and Keras agree (max |Δ| < 1e-5): {max_diff < 1e-5}")
 # unit whose $c_T$ is most correlated with the target we call the **memory unit**.
 
 # %%
+# long-cell: one experiment that runs as a unit
 def gate_profile(x, y):
     """Per-unit statistics over sequences x with targets y (see the text above)."""
     _, _, c_T, g = numpy_rnn.lstm_forward(x, kernel, recurrent_kernel, bias, return_gates=True)
     t_star = np.argmax(x[:, :, 1], axis=1)
-    after = (np.arange(T)[None, :] > t_star[:, None])[..., None]  # (n, T, 1): steps after the marker
+    after = (np.arange(T)[None, :] > t_star[:, None])[
+        ..., None
+    ]  # (n, T, 1): steps after the marker
     at = (np.arange(T)[None, :] == t_star[:, None])[..., None]
-    return {"corr(c_T, target)": np.array([np.corrcoef(c_T[:, u], y[:, 0])[0, 1] for u in range(H)]),
-            "mean f after marker": (g["f"] * after).sum((0, 1)) / after.sum(),
-            "median ∏f marker→T": np.median(np.prod(np.where(after, g["f"], 1.0), axis=1), axis=0),
-            "mean i at marker": (g["i"] * at).sum((0, 1)) / at.sum(),
-            "mean i elsewhere": (g["i"] * ~at).sum((0, 1)) / (~at).sum()}
+    return {
+        "corr(c_T, target)": np.array([np.corrcoef(c_T[:, u], y[:, 0])[0, 1] for u in range(H)]),
+        "mean f after marker": (g["f"] * after).sum((0, 1)) / after.sum(),
+        "median ∏f marker→T": np.median(np.prod(np.where(after, g["f"], 1.0), axis=1), axis=0),
+        "mean i at marker": (g["i"] * at).sum((0, 1)) / at.sum(),
+        "mean i elsewhere": (g["i"] * ~at).sum((0, 1)) / (~at).sum(),
+    }
 
 
 profile = gate_profile(x_te, y_te)
@@ -256,14 +306,26 @@ for u in range(H):
 mem = int(np.argmax(np.abs(profile["corr(c_T, target)"])))
 others = np.arange(H) != mem
 f_after = profile["mean f after marker"]
-print(f"\nmemory unit: {mem}, correlation of c_T with the target {profile['corr(c_T, target)'][mem]:+.3f}; "
-      f"units with |correlation| > 0.8: {int(np.sum(np.abs(profile['corr(c_T, target)']) > 0.8))} of {H}")
-print(f"  forget gate after the marker: {f_after[mem]:.3f} (other units: {f_after[others].min():.3f} to {f_after[others].max():.3f})")
-print(f"  median fraction kept from the marker to the end, ∏f: {profile['median ∏f marker→T'][mem]:.3f}")
-print(f"  input gate at the marker {profile['mean i at marker'][mem]:.3f} vs elsewhere {profile['mean i elsewhere'][mem]:.3f}")
+print(
+    f"\nmemory unit: {mem}, correlation of c_T with the target {profile['corr(c_T, target)'][mem]:+.3f}; "
+    f"units with |correlation| > 0.8: {int(np.sum(np.abs(profile['corr(c_T, target)']) > 0.8))} of {H}"
+)
+print(
+    f"  forget gate after the marker: {f_after[mem]:.3f} (other units: {f_after[others].min():.3f} "
+    f"to {f_after[others].max():.3f})"
+)
+print(
+    f"  median fraction kept from the marker to the end, ∏f: {profile['median ∏f marker→T'][mem]:.3f}"
+)
+print(
+    f"  input gate at the marker {profile['mean i at marker'][mem]:.3f} vs elsewhere "
+    f"{profile['mean i elsewhere'][mem]:.3f}"
+)
 write_unit = int(np.argmax(profile["mean i at marker"] - profile["mean i elsewhere"]))
-print(f"strongest write unit (input gate at the marker minus elsewhere): {write_unit}, "
-      f"{profile['mean i at marker'][write_unit]:.3f} vs {profile['mean i elsewhere'][write_unit]:.3f}")
+print(
+    f"strongest write unit (input gate at the marker minus elsewhere): {write_unit}, "
+    f"{profile['mean i at marker'][write_unit]:.3f} vs {profile['mean i elsewhere'][write_unit]:.3f}"
+)
 
 # %% [markdown]
 # Now one test sequence as heatmaps. Gates share the colour scale $[0, 1]$; the cell state is scaled
@@ -276,22 +338,36 @@ x_one = x_te[k : k + 1]
 marker_t = int(np.argmax(x_one[0, :, 1]))
 _, _, _, gates = numpy_rnn.lstm_forward(x_one, kernel, recurrent_kernel, bias, return_gates=True)
 pred = lstm_model.predict(x_one, verbose=0)[0, 0]
-print(f"marker at step t = {marker_t + 1}, marked value {x_one[0, marker_t, 0]:.3f}, LSTM prediction {pred:.3f}")
+print(
+    f"marker at step t = {marker_t + 1}, marked value {x_one[0, marker_t, 0]:.3f}, LSTM prediction {pred:.3f}"
+)
 c_one = gates["c"][0].T
 print(f"largest |c_t| per unit: {np.array2string(np.abs(c_one).max(axis=1), precision=2)}")
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: heatmaps of the gates and the (per-unit scaled) cell state over time
-panels = (("i", "input gate $i_t$", "viridis"), ("f", "forget gate $f_t$", "viridis"),
-          ("o", "output gate $o_t$", "viridis"), ("c", r"cell state $c_t$, each unit divided by its largest $|c_t|$", "RdBu_r"))
+panels = (
+    ("i", "input gate $i_t$", "viridis"),
+    ("f", "forget gate $f_t$", "viridis"),
+    ("o", "output gate $o_t$", "viridis"),
+    ("c", r"cell state $c_t$, each unit divided by its largest $|c_t|$", "RdBu_r"),
+)
 fig, axes = plt.subplots(4, 1, figsize=(11, 8.5), sharex=True)
 for ax, (key, title, cmap) in zip(axes, panels, strict=True):
     data = gates[key][0].T  # (units, time)
     if key == "c":
         data = data / np.abs(data).max(axis=1, keepdims=True)
     lim = (-1, 1) if key == "c" else (0, 1)
-    im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=lim[0], vmax=lim[1], interpolation="nearest",
-                   extent=(0.5, T + 0.5, H - 0.5, -0.5))
+    im = ax.imshow(
+        data,
+        aspect="auto",
+        cmap=cmap,
+        vmin=lim[0],
+        vmax=lim[1],
+        interpolation="nearest",
+        extent=(0.5, T + 0.5, H - 0.5, -0.5),
+    )
     ax.axvline(marker_t + 1, color="white" if key != "c" else "black", ls=":", lw=1.5)
     ax.add_patch(plt.Rectangle((0.5, mem - 0.5), T, 1, fill=False, ec="red", lw=2))
     ax.set(ylabel="unit (red: memory unit)", title=title, yticks=range(H))
@@ -360,25 +436,45 @@ plt.show()
 # with given initial states $h_0, c_0$ and a random upstream gradient $\partial L/\partial h_t$ at every step.
 
 # %%
+# long-cell: one experiment that runs as a unit
 rng_chk = np.random.default_rng(7)
 B_CHK, T_CHK, D_CHK, H_CHK = 2, 6, 3, 4
-chk = {"x": rng_chk.normal(size=(B_CHK, T_CHK, D_CHK)), "kernel": rng_chk.normal(scale=0.5, size=(D_CHK, 4 * H_CHK)),
-       "recurrent_kernel": rng_chk.normal(scale=0.5, size=(H_CHK, 4 * H_CHK)),
-       "bias": rng_chk.normal(scale=0.5, size=4 * H_CHK),
-       "h0": rng_chk.normal(scale=0.5, size=(B_CHK, H_CHK)), "c0": rng_chk.normal(scale=0.5, size=(B_CHK, H_CHK))}
+chk = {
+    "x": rng_chk.normal(size=(B_CHK, T_CHK, D_CHK)),
+    "kernel": rng_chk.normal(scale=0.5, size=(D_CHK, 4 * H_CHK)),
+    "recurrent_kernel": rng_chk.normal(scale=0.5, size=(H_CHK, 4 * H_CHK)),
+    "bias": rng_chk.normal(scale=0.5, size=4 * H_CHK),
+    "h0": rng_chk.normal(scale=0.5, size=(B_CHK, H_CHK)),
+    "c0": rng_chk.normal(scale=0.5, size=(B_CHK, H_CHK)),
+}
 d_hidden = rng_chk.normal(size=(B_CHK, T_CHK, H_CHK))  # ∂L/∂h_t for every t: L = Σ d_hidden ⊙ h
 
 
 def lstm_loss(p):
     """L = Σ_t Σ_units d_hidden ⊙ h_t, so that ∂L/∂(hidden sequence) = d_hidden."""
-    return float(np.sum(numpy_rnn.lstm_forward(p["x"], p["kernel"], p["recurrent_kernel"], p["bias"], p["h0"], p["c0"])[0] * d_hidden))
+    return float(
+        np.sum(
+            numpy_rnn.lstm_forward(
+                p["x"], p["kernel"], p["recurrent_kernel"], p["bias"], p["h0"], p["c0"]
+            )[0]
+            * d_hidden
+        )
+    )
 
 
 def rel_error(a, b):
     return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
 
 
-ours = numpy_rnn.lstm_backward(chk["x"], chk["kernel"], chk["recurrent_kernel"], chk["bias"], d_hidden, h0=chk["h0"], c0=chk["c0"])
+ours = numpy_rnn.lstm_backward(
+    chk["x"],
+    chk["kernel"],
+    chk["recurrent_kernel"],
+    chk["bias"],
+    d_hidden,
+    h0=chk["h0"],
+    c0=chk["c0"],
+)
 print({k: v.shape for k, v in ours.items()})
 
 # %%
@@ -407,15 +503,23 @@ with tf.GradientTape() as tape:
     tape.watch([x_, h0_, c0_])
     loss_tf = tf.reduce_sum(layer64(x_, initial_state=[h0_, c0_]) * d_hidden)
 tape_grads = tape.gradient(loss_tf, [*layer64.trainable_weights, x_, h0_, c0_])
-lstm_rel_tf = {name: rel_error(ours[name], np.asarray(g))
-               for name, g in zip(("kernel", "recurrent_kernel", "bias", "x", "h0", "c0"), tape_grads, strict=True)}
+lstm_rel_tf = {
+    name: rel_error(ours[name], np.asarray(g))
+    for name, g in zip(
+        ("kernel", "recurrent_kernel", "bias", "x", "h0", "c0"), tape_grads, strict=True
+    )
+}
 for name, e in lstm_rel_tf.items():
     print(f"∂L/∂{name:17s} relative error vs tf.GradientTape = {e:.1e}")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"lstm_backward matches finite differences (max relative error < 1e-6): {max(lstm_rel_fd.values()) < 1e-6}")
-print(f"lstm_backward matches tf.GradientTape (max relative error < 1e-6): {max(lstm_rel_tf.values()) < 1e-6}")
+print(
+    f"lstm_backward matches finite differences (max relative error < 1e-6): {max(lstm_rel_fd.values()) < 1e-6}"
+)
+print(
+    f"lstm_backward matches tf.GradientTape (max relative error < 1e-6): {max(lstm_rel_tf.values()) < 1e-6}"
+)
 
 # %% [markdown]
 # Both checks pass for every array, including the initial states: the largest errors are printed
@@ -449,6 +553,7 @@ print(f"lstm_backward matches tf.GradientTape (max relative error < 1e-6): {max(
 # `tf.GradientTape` at one lag.
 
 # %%
+# long-cell: one experiment that runs as a unit
 def lstm_state_jacobians(x, W, U, b):
     """(n, T, 2H, 2H): Jacobian of s_t = (h_t, c_t) w.r.t. s_{t-1} for every sequence and step; and f."""
     n, steps, _ = x.shape
@@ -458,9 +563,18 @@ def lstm_state_jacobians(x, W, U, b):
     Ui, Uf, Ug, Uo = (U[:, k * Hn : (k + 1) * Hn].T for k in range(4))
     S = np.zeros((n, steps, 2 * Hn, 2 * Hn))
     for t in range(steps):
-        i, f, gg, o, tc = g["i"][:, t], g["f"][:, t], g["g"][:, t], g["o"][:, t], np.tanh(g["c"][:, t])
-        dc_dh = ((gg * i * (1 - i))[..., None] * Ui + (c_prev[:, t] * f * (1 - f))[..., None] * Uf
-                 + (i * (1 - gg**2))[..., None] * Ug)  # through the gates i, f and the candidate g
+        i, f, gg, o, tc = (
+            g["i"][:, t],
+            g["f"][:, t],
+            g["g"][:, t],
+            g["o"][:, t],
+            np.tanh(g["c"][:, t]),
+        )
+        dc_dh = (
+            (gg * i * (1 - i))[..., None] * Ui
+            + (c_prev[:, t] * f * (1 - f))[..., None] * Uf
+            + (i * (1 - gg**2))[..., None] * Ug
+        )  # through the gates i, f and the candidate g
         dh_dc = (o * (1 - tc**2))[..., None]  # ∂h_t/∂c_t (a diagonal, stored as a column)
         S[:, t, Hn:, Hn:] = f[..., None] * np.eye(Hn)  # ∂c_t/∂c_{t-1} = diag(f_t): the cell path
         S[:, t, Hn:, :Hn] = dc_dh
@@ -479,25 +593,35 @@ def back_products(S):
     return P
 
 # %%
+# long-cell: one experiment that runs as a unit
 x_jac = x_te[:200].astype("float64")
 S_lstm, f_jac = lstm_state_jacobians(x_jac, kernel, recurrent_kernel, bias)
 P_lstm = back_products(S_lstm)
 rnn_kernel, rnn_recurrent, rnn_bias = rnn_model.layers[0].get_weights()
 hs_rnn, _ = numpy_rnn.rnn_forward(x_jac, rnn_kernel, rnn_recurrent, rnn_bias)
-P_rnn = back_products((1 - hs_rnn**2)[..., None] * rnn_recurrent.T[None, None])  # J_t = diag(1 - h_t²) Uᵀ
-direct = np.stack([np.prod(f_jac[:, T - k :], axis=1) for k in range(T)], axis=1)  # (n, lag, H): ∏ f
+P_rnn = back_products(
+    (1 - hs_rnn**2)[..., None] * rnn_recurrent.T[None, None]
+)  # J_t = diag(1 - h_t²) Uᵀ
+direct = np.stack(
+    [np.prod(f_jac[:, T - k :], axis=1) for k in range(T)], axis=1
+)  # (n, lag, H): ∏ f
 cc = P_lstm[:, :, H:, H:]  # ∂c_T/∂c_{T-k}, all paths
 t0 = T - 1 - 10  # check one lag (10) with tf.GradientTape: run Keras from the state after step t0
 tail = keras.layers.LSTM(H, return_state=True, dtype="float64")
 tail.build((None, T - t0 - 1, 2))
 tail.set_weights([kernel, recurrent_kernel, bias])
-hs_jac, _, _, g_jac = numpy_rnn.lstm_forward(x_jac, kernel, recurrent_kernel, bias, return_gates=True)
+hs_jac, _, _, g_jac = numpy_rnn.lstm_forward(
+    x_jac, kernel, recurrent_kernel, bias, return_gates=True
+)
 h_t0, c_t0 = tf.constant(hs_jac[:, t0]), tf.constant(g_jac["c"][:, t0])
 with tf.GradientTape(persistent=True) as tape:
     tape.watch([h_t0, c_t0])
     _, h_T, c_T = tail(x_jac[:, t0 + 1 :], initial_state=[h_t0, c_t0])
-print(f"lag 10: max |Δ| NumPy product vs tf.GradientTape: ∂c_T/∂c_t {np.abs(tape.batch_jacobian(c_T, c_t0) - cc[:, 10]).max():.1e}, "
-      f"∂h_T/∂h_t {np.abs(tape.batch_jacobian(h_T, h_t0) - P_lstm[:, 10, :H, :H]).max():.1e}")
+print(
+    "lag 10: max |Δ| NumPy product vs tf.GradientTape: "
+    f"∂c_T/∂c_t {np.abs(tape.batch_jacobian(c_T, c_t0) - cc[:, 10]).max():.1e}, "
+    f"∂h_T/∂h_t {np.abs(tape.batch_jacobian(h_T, h_t0) - P_lstm[:, 10, :H, :H]).max():.1e}"
+)
 
 # %% [markdown]
 # The product of hand-built Jacobians agrees with automatic differentiation. Now the sizes: spectral
@@ -506,6 +630,7 @@ print(f"lag 10: max |Δ| NumPy product vs tf.GradientTape: ∂c_T/∂c_t {np.abs
 # taken directly with `tape.batch_jacobian` on the two Keras layers.
 
 # %%
+# long-cell: one experiment that runs as a unit
 def input_jacobian_norms(layer, x):
     """Mean over sequences of ‖∂h_T/∂x_t‖₂ for every step t, with tf.GradientTape."""
     x = tf.constant(x)
@@ -517,37 +642,60 @@ def input_jacobian_norms(layer, x):
 
 
 spec = lambda M: np.linalg.norm(M, 2, axis=(-2, -1)).mean(axis=0)  # noqa: E731  (mean spectral norm)
-jac = {"LSTM ‖∂c_T/∂c_t‖ (all paths)": spec(cc),
-       "LSTM ‖diag(∏f)‖ (cell path)": direct.max(axis=2).mean(axis=0),
-       "LSTM ‖all − cell path‖": spec(cc - direct[..., None] * np.eye(H)),
-       "LSTM ‖∂h_T/∂h_t‖": spec(P_lstm[:, :, :H, :H]),
-       "SimpleRNN ‖∂h_T/∂h_t‖": spec(P_rnn),
-       "LSTM ‖∂h_T/∂x_t‖": input_jacobian_norms(lstm_model.layers[0], x_te[:200])[::-1],
-       "SimpleRNN ‖∂h_T/∂x_t‖": input_jacobian_norms(rnn_model.layers[0], x_te[:200])[::-1]}
+jac = {
+    "LSTM ‖∂c_T/∂c_t‖ (all paths)": spec(cc),
+    "LSTM ‖diag(∏f)‖ (cell path)": direct.max(axis=2).mean(axis=0),
+    "LSTM ‖all − cell path‖": spec(cc - direct[..., None] * np.eye(H)),
+    "LSTM ‖∂h_T/∂h_t‖": spec(P_lstm[:, :, :H, :H]),
+    "SimpleRNN ‖∂h_T/∂h_t‖": spec(P_rnn),
+    "LSTM ‖∂h_T/∂x_t‖": input_jacobian_norms(lstm_model.layers[0], x_te[:200])[::-1],
+    "SimpleRNN ‖∂h_T/∂x_t‖": input_jacobian_norms(rnn_model.layers[0], x_te[:200])[::-1],
+}
 LAGS = (1, 5, 10, 15, 20, T - 1)
 print("lag k = T − t:       " + "".join(f"{k:>9d}" for k in LAGS))
 for name, v in jac.items():
     print(f"{name:29s}" + "".join(f"{v[k]:9.1e}" for k in LAGS))
 for quantity in ("‖∂h_T/∂h_t‖", "‖∂h_T/∂x_t‖"):
-    print(f"{quantity}, ratio lag {T - 1} / lag 1: " + "   ".join(f"{model} {jac[f'{model} {quantity}'][T - 1] / jac[f'{model} {quantity}'][1]:.1e}" for model in ("LSTM", "SimpleRNN")))
-print(f"memory unit {mem}, lag {T - 1}: ∏f = {direct[:, T - 1, mem].mean():.3f}, "
-      f"(∂c_T/∂c_t) entry [{mem},{mem}] = {cc[:, T - 1, mem, mem].mean():.3f}")
+    print(
+        f"{quantity}, ratio lag {T - 1} / lag 1: "
+        + "   ".join(
+            f"{model} {jac[f'{model} {quantity}'][T - 1] / jac[f'{model} {quantity}'][1]:.1e}"
+            for model in ("LSTM", "SimpleRNN")
+        )
+    )
+print(
+    f"memory unit {mem}, lag {T - 1}: ∏f = {direct[:, T - 1, mem].mean():.3f}, "
+    f"(∂c_T/∂c_t) entry [{mem},{mem}] = {cc[:, T - 1, mem, mem].mean():.3f}"
+)
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: the gradient paths against the lag
 lags = np.arange(T)
-tex = {"LSTM ‖∂c_T/∂c_t‖ (all paths)": r"LSTM $\|\partial c_T/\partial c_t\|$ (all paths)",
-       "LSTM ‖diag(∏f)‖ (cell path)": r"LSTM $\|\mathrm{diag}(\prod f)\|$ (cell path)",
-       "LSTM ‖all − cell path‖": r"LSTM $\|$all $-$ cell path$\|$", "LSTM ‖∂h_T/∂h_t‖": r"LSTM $\|\partial h_T/\partial h_t\|$",
-       "SimpleRNN ‖∂h_T/∂h_t‖": r"SimpleRNN $\|\partial h_T/\partial h_t\|$",
-       "LSTM ‖∂h_T/∂x_t‖": r"LSTM $\|\partial h_T/\partial x_t\|$", "SimpleRNN ‖∂h_T/∂x_t‖": r"SimpleRNN $\|\partial h_T/\partial x_t\|$"}
+tex = {
+    "LSTM ‖∂c_T/∂c_t‖ (all paths)": r"LSTM $\|\partial c_T/\partial c_t\|$ (all paths)",
+    "LSTM ‖diag(∏f)‖ (cell path)": r"LSTM $\|\mathrm{diag}(\prod f)\|$ (cell path)",
+    "LSTM ‖all − cell path‖": r"LSTM $\|$all $-$ cell path$\|$",
+    "LSTM ‖∂h_T/∂h_t‖": r"LSTM $\|\partial h_T/\partial h_t\|$",
+    "SimpleRNN ‖∂h_T/∂h_t‖": r"SimpleRNN $\|\partial h_T/\partial h_t\|$",
+    "LSTM ‖∂h_T/∂x_t‖": r"LSTM $\|\partial h_T/\partial x_t\|$",
+    "SimpleRNN ‖∂h_T/∂x_t‖": r"SimpleRNN $\|\partial h_T/\partial x_t\|$",
+}
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
-for name, style in (("LSTM ‖∂c_T/∂c_t‖ (all paths)", "o-"), ("LSTM ‖diag(∏f)‖ (cell path)", "--"),
-                    ("LSTM ‖all − cell path‖", ":"), ("LSTM ‖∂h_T/∂h_t‖", "s-"), ("SimpleRNN ‖∂h_T/∂h_t‖", "^-")):
+for name, style in (
+    ("LSTM ‖∂c_T/∂c_t‖ (all paths)", "o-"),
+    ("LSTM ‖diag(∏f)‖ (cell path)", "--"),
+    ("LSTM ‖all − cell path‖", ":"),
+    ("LSTM ‖∂h_T/∂h_t‖", "s-"),
+    ("SimpleRNN ‖∂h_T/∂h_t‖", "^-"),
+):
     axes[0].semilogy(lags[1:], jac[name][1:], style, ms=3, label=tex[name])
 for name in ("LSTM ‖∂h_T/∂x_t‖", "SimpleRNN ‖∂h_T/∂x_t‖"):
     axes[1].semilogy(lags, jac[name], "o-", ms=3, label=tex[name])
-axes[0].set(title=r"state Jacobians, trained models: $\partial s_T/\partial s_{T-k}$", ylabel=r"mean $\|\cdot\|_2$ (log)")
+axes[0].set(
+    title=r"state Jacobians, trained models: $\partial s_T/\partial s_{T-k}$",
+    ylabel=r"mean $\|\cdot\|_2$ (log)",
+)
 axes[1].set(title=r"input Jacobians: $\|\partial h_T/\partial x_{T-k}\|_2$")
 for ax in axes:
     ax.set_xlabel("lag $k = T - t$")
@@ -584,10 +732,17 @@ plt.show()
 # to measure all paths instead. First, the untrained models (seed 0):
 
 # %%
+# long-cell: one experiment that runs as a unit
 T_SIGN = helpers.pick(full=100, smoke=20)
-n_s = {"train": helpers.pick(full=2000, smoke=128), "val": helpers.pick(full=500, smoke=64), "test": helpers.pick(full=1000, smoke=64)}
-(xs_tr, ys_tr), (xs_va, ys_va), (xs_te, ys_te) = (make_first_sign_data(n_s[s], T_SIGN, seed=seed)
-                                                  for s, seed in (("train", 11), ("val", 12), ("test", 13)))
+n_s = {
+    "train": helpers.pick(full=2000, smoke=128),
+    "val": helpers.pick(full=500, smoke=64),
+    "test": helpers.pick(full=1000, smoke=64),
+}
+(xs_tr, ys_tr), (xs_va, ys_va), (xs_te, ys_te) = (
+    make_first_sign_data(n_s[s], T_SIGN, seed=seed)
+    for s, seed in (("train", 11), ("val", 12), ("test", 13))
+)
 KINDS = ("SimpleRNN", "LSTM, forget bias 1", "LSTM, forget bias 3")
 
 
@@ -595,25 +750,33 @@ def first_sign_model(kind, seed):
     """32 units + sigmoid read-out; the LSTMs' forget-gate bias block is set to 1 or 3."""
     helpers.set_seed(seed)
     layer = keras.layers.SimpleRNN(32) if kind == "SimpleRNN" else keras.layers.LSTM(32)
-    model = keras.Sequential([keras.Input((T_SIGN, 1)), layer, keras.layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [keras.Input((T_SIGN, 1)), layer, keras.layers.Dense(1, activation="sigmoid")]
+    )
     if kind.startswith("LSTM"):
         W, U, b = layer.get_weights()
         b[32:64] = float(kind[-1])  # the forget-gate block (gate order i, f, c, o)
         layer.set_weights([W, U, b])
-    model.compile(optimizer=keras.optimizers.Adam(3e-3, global_clipnorm=1.0), loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3, global_clipnorm=1.0),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 # %%
 for kind in KINDS[1:]:
     weights = first_sign_model(kind, seed=0).layers[0].get_weights()
     S0, f0 = lstm_state_jacobians(xs_va[:32].astype("float64"), *weights)
-    P0 = np.broadcast_to(np.eye(64), S0.shape[:1] + (64, 64))
+    P0 = np.broadcast_to(np.eye(64), (*S0.shape[:1], 64, 64))
     for t in range(T_SIGN - 1, 0, -1):  # ∂s_T/∂s_1, newest factor on the left
         P0 = P0 @ S0[:, t]
     radius = np.abs(np.linalg.eigvals(S0[:, T_SIGN // 2])).max(axis=1).mean()
-    print(f"untrained {kind}: mean f = {f0.mean():.3f};  lag {T_SIGN - 1}: cell path ‖diag(∏f)‖ = "
-          f"{np.prod(f0[:, 1:], axis=1).max(axis=1).mean():.1e},  all paths ‖∂c_T/∂c_1‖ = "
-          f"{np.linalg.norm(P0[:, 32:, 32:], 2, axis=(1, 2)).mean():.1e};  one-step spectral radius {radius:.2f}")
+    print(
+        f"untrained {kind}: mean f = {f0.mean():.3f};  lag {T_SIGN - 1}: cell path ‖diag(∏f)‖ = "
+        f"{np.prod(f0[:, 1:], axis=1).max(axis=1).mean():.1e},  all paths ‖∂c_T/∂c_1‖ = "
+        f"{np.linalg.norm(P0[:, 32:, 32:], 2, axis=(1, 2)).mean():.1e};  one-step spectral radius {radius:.2f}"
+    )
 
 # %% [markdown]
 # At initialisation the cell path alone promises almost nothing for either LSTM. The full Jacobian,
@@ -634,32 +797,60 @@ for kind in KINDS[1:]:
 # end. The baseline predicts the majority class of the *training* labels for every test sequence.
 
 # %%
+# long-cell: one experiment that runs as a unit
 EPOCHS_SIGN, SIGN_SEEDS = helpers.pick(full=10, smoke=1), helpers.pick(full=(0, 1, 2), smoke=(0,))
 curves, acc, stopped = {k: [] for k in KINDS}, {k: [] for k in KINDS}, {k: [] for k in KINDS}
 for kind in KINDS:
     for seed in SIGN_SEEDS:
         model = first_sign_model(kind, seed)
         stop = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
-        hist = model.fit(xs_tr, ys_tr, validation_data=(xs_va, ys_va), epochs=EPOCHS_SIGN, batch_size=64, verbose=0, callbacks=[stop])
+        hist = model.fit(
+            xs_tr,
+            ys_tr,
+            validation_data=(xs_va, ys_va),
+            epochs=EPOCHS_SIGN,
+            batch_size=64,
+            verbose=0,
+            callbacks=[stop],
+        )
         curves[kind].append(hist.history["val_accuracy"])
         stopped[kind].append(len(hist.history["loss"]) < EPOCHS_SIGN)
         acc[kind].append(model.evaluate(xs_te, ys_te, verbose=0)[1])
 majority = float(ys_tr.mean() >= 0.5)  # the majority class of the training labels
 sign_baseline = helpers.stats.bootstrap_ci(ys_te, np.full_like(ys_te, majority))
-print(f"first-sign task, T = {T_SIGN}, test accuracy on {n_s['test']} sequences (early stopping, at most {EPOCHS_SIGN} epochs):")
-print(f"  baseline (majority class of the training labels = {majority:.0f}): {sign_baseline}  (95 % bootstrap interval)")
+print(
+    f"first-sign task, T = {T_SIGN}, test accuracy on {n_s['test']} sequences (early stopping, at "
+    f"most {EPOCHS_SIGN} epochs):"
+)
+print(
+    f"  baseline (majority class of the training labels = {majority:.0f}): {sign_baseline}  (95 % bootstrap interval)"
+)
 for kind in KINDS:
-    print(f"  {kind:20s} {helpers.stats.fmt_mean_sd(acc[kind], digits=3)}   per seed: {np.round(acc[kind], 3)}   "
-          f"epochs run: {[len(c) for c in curves[kind]]}, early stop triggered: {stopped[kind]}")
+    print(
+        f"  {kind:20s} {helpers.stats.fmt_mean_sd(acc[kind], digits=3)}   per seed: {np.round(acc[kind], 3)}   "
+        f"epochs run: {[len(c) for c in curves[kind]]}, early stop triggered: {stopped[kind]}"
+    )
 
 # %%
 # extra code: validation accuracy per epoch, every seed
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
 for kind, color in zip(KINDS, ("tab:gray", "tab:blue", "tab:red"), strict=True):
     for j, curve in enumerate(curves[kind]):
-        ax.plot(np.arange(1, len(curve) + 1), curve, "o-", color=color, ms=3, lw=1, label=kind if j == 0 else None)
+        ax.plot(
+            np.arange(1, len(curve) + 1),
+            curve,
+            "o-",
+            color=color,
+            ms=3,
+            lw=1,
+            label=kind if j == 0 else None,
+        )
 ax.axhline(float(np.mean(ys_va == majority)), color="black", ls=":", label="baseline (validation)")
-ax.set(xlabel="epoch", ylabel="validation accuracy", title=f"First-sign task, $T = {T_SIGN}$, one line per seed")
+ax.set(
+    xlabel="epoch",
+    ylabel="validation accuracy",
+    title=f"First-sign task, $T = {T_SIGN}$, one line per seed",
+)
 ax.legend(fontsize=8)
 ax.grid(alpha=0.3)
 plt.show()
@@ -712,7 +903,14 @@ gru.build((None, T, 2))
 rng_gru = np.random.default_rng(8)
 gru_weights = [rng_gru.normal(scale=0.5, size=w.shape).astype("float32") for w in gru.get_weights()]
 gru.set_weights(gru_weights)
-print("GRU kernel", gru_weights[0].shape, " recurrent_kernel", gru_weights[1].shape, " bias", gru_weights[2].shape)
+print(
+    "GRU kernel",
+    gru_weights[0].shape,
+    " recurrent_kernel",
+    gru_weights[1].shape,
+    " bias",
+    gru_weights[2].shape,
+)
 h_gru_keras = np.asarray(gru(x_te[:64]))
 h_gru_ours, _ = numpy_rnn.gru_forward(x_te[:64], *gru_weights)
 gru_diff = float(np.abs(h_gru_ours - h_gru_keras).max())
@@ -728,9 +926,11 @@ print(f"NumPy GRU and Keras GRU agree (max |Δ| < 1e-5): {gru_diff < 1e-5}")
 # %%
 D = 2
 counts = {}
-for name, layer, formula in (("SimpleRNN", keras.layers.SimpleRNN(H), D * H + H * H + H),
-                             ("GRU", keras.layers.GRU(H), 3 * (D * H + H * H + 2 * H)),
-                             ("LSTM", keras.layers.LSTM(H), 4 * (D * H + H * H + H))):
+for name, layer, formula in (
+    ("SimpleRNN", keras.layers.SimpleRNN(H), D * H + H * H + H),
+    ("GRU", keras.layers.GRU(H), 3 * (D * H + H * H + 2 * H)),
+    ("LSTM", keras.layers.LSTM(H), 4 * (D * H + H * H + H)),
+):
     layer.build((None, T, D))
     counts[name] = layer.count_params()
     print(f"{name:9s} ({H} units, {D} inputs): {counts[name]:4d} parameters  (formula: {formula})")
@@ -764,48 +964,57 @@ print(f"GRU / LSTM = {counts['GRU'] / counts['LSTM']:.1%}")
 # 4. **The backward pass at work.** Use `helpers.numpy_rnn.lstm_backward` to compute
 #    $\partial (\text{squared error})/\partial x_t$ of the trained recall LSTM (read-out included) for one
 #    test sequence, and find the step with the largest gradient. Is it the marked step?
-#
+
+# %% [markdown] tags=["solution"]
 # ## Solutions
 
-# %%
+# %% tags=["solution"]
 # Exercise 1
 b_closed = bias.copy()
 b_closed[H : 2 * H] = -10.0  # the f block (order i, f, c, o)
 _, h_last, _ = numpy_rnn.lstm_forward(x_te, kernel, recurrent_kernel, b_closed)
 w_out, b_out = lstm_model.layers[1].get_weights()
 mse_closed = float(np.mean((h_last @ w_out + b_out - y_te) ** 2))
-print(f"test MSE with the forget gate shut: {mse_closed:.4f}  (trained LSTM {test_mse[f'LSTM({H})']:.4f}, baseline {baseline_mse:.4f})")
+print(
+    f"test MSE with the forget gate shut: {mse_closed:.4f}  (trained LSTM {test_mse[f'LSTM({H})']:.4f}, "
+    f"baseline {baseline_mse:.4f})"
+)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # With $f_t \approx 0$ the cell keeps nothing from one step to the next, $c_t \approx i_t \odot g_t$, so
 # the value written at the marker is gone by the end; the printed error is far above the trained
 # LSTM's and even above the baseline's: the read-out, fitted to the trained cell's states, now
 # receives states it never saw in training.
 
-# %%
+# %% tags=["solution"]
 # Exercise 2
 f_needed = 0.1 ** (1 / 100)
-print(f"f = {f_needed:.4f} keeps 10 % after 100 steps; bias b_f = logit(f) = {np.log(f_needed / (1 - f_needed)):.2f}")
+print(
+    f"f = {f_needed:.4f} keeps 10 % after 100 steps; bias b_f = logit(f) = {np.log(f_needed / (1 - f_needed)):.2f}"
+)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # $f = 0.1^{1/100} \approx 0.977$ and $b_f = \log\frac{f}{1-f} \approx 3.8$, far above Keras' default
 # of 1 ($\sigma(1) \approx 0.73$ keeps only $0.73^{100} \approx 10^{-14}$ along the cell path). Section 8
 # showed that the cell path is not the whole story: the forget bias also changes the paths through the
 # gates, and the measured full Jacobian, not $f^k$ alone, decides how much signal arrives.
 
-# %%
+# %% tags=["solution"]
 # Exercise 3
 for reset_after in (True, False):
     gru_layer = keras.layers.GRU(H, reset_after=reset_after)
     gru_layer.build((None, T, D))
-    print(f"GRU reset_after={reset_after!s:5s}: {gru_layer.count_params()} parameters, bias shape {gru_layer.get_weights()[2].shape}")
+    print(
+        f"GRU reset_after={reset_after!s:5s}: {gru_layer.count_params()} parameters, bias shape "
+        f"{gru_layer.get_weights()[2].shape}"
+    )
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # With `reset_after=False` (the original formulation of Cho et al.) there is one bias vector of size
 # $3H$; the default `reset_after=True` keeps a second one of size $3H$ for the recurrent product,
 # $3H$ more parameters.
 
-# %%
+# %% tags=["solution"]
 # Exercise 4
 x_one64 = x_te[:1].astype("float64")
 hs_one, h_one, _ = numpy_rnn.lstm_forward(x_one64, kernel, recurrent_kernel, bias)
@@ -813,9 +1022,12 @@ err_one = h_one @ w_out + b_out - y_te[:1]  # ∂(½ err²)/∂ŷ
 d_h = np.zeros_like(hs_one)
 d_h[:, -1] = err_one @ w_out.T  # the loss sees only h_T
 gx = numpy_rnn.lstm_backward(x_one64, kernel, recurrent_kernel, bias, d_h)["x"][0]
-print(f"marked step: {int(np.argmax(x_one64[0, :, 1])) + 1};  step with the largest ‖∂loss/∂x_t‖: {int(np.argmax(np.linalg.norm(gx, axis=1))) + 1}")
+print(
+    f"marked step: {int(np.argmax(x_one64[0, :, 1])) + 1};  step with the largest ‖∂loss/∂x_t‖: "
+    f"{int(np.argmax(np.linalg.norm(gx, axis=1))) + 1}"
+)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # For this test sequence the loss of the trained LSTM is most sensitive to the input at the marked step
 # (both printed): the backward pass finds the one input the network stored, many steps before the loss
 # was computed. One sequence is an illustration; repeating it over the test set would measure how often
@@ -824,11 +1036,20 @@ print(f"marked step: {int(np.argmax(x_one64[0, :, 1])) + 1};  step with the larg
 # %%
 helpers.record_results(
     "04_lstm_gates",
-    data_sizes={"train": n_train, "val": n_val, "test": n_test, "first_sign_train": n_s["train"], "first_sign_test": n_s["test"]},
-    headline={"test_mse_lstm": test_mse[f"LSTM({H})"], "test_mse_simplernn": test_mse[f"SimpleRNN({H})"],
-              "test_mse_baseline": baseline_mse,
-              "first_sign_acc_lstm_forget_bias_3": helpers.stats.seed_summary(acc["LSTM, forget bias 3"]),
-              "first_sign_acc_lstm_forget_bias_1": helpers.stats.seed_summary(acc["LSTM, forget bias 1"])},
+    data_sizes={
+        "train": n_train,
+        "val": n_val,
+        "test": n_test,
+        "first_sign_train": n_s["train"],
+        "first_sign_test": n_s["test"],
+    },
+    headline={
+        "test_mse_lstm": test_mse[f"LSTM({H})"],
+        "test_mse_simplernn": test_mse[f"SimpleRNN({H})"],
+        "test_mse_baseline": baseline_mse,
+        "first_sign_acc_lstm_forget_bias_3": helpers.stats.seed_summary(acc["LSTM, forget bias 3"]),
+        "first_sign_acc_lstm_forget_bias_1": helpers.stats.seed_summary(acc["LSTM, forget bias 1"]),
+    },
     first_sign_acc_simplernn=helpers.stats.seed_summary(acc["SimpleRNN"]),
     first_sign_baseline=sign_baseline.as_dict(),
     numpy_vs_keras_max_abs_diff=float(max_diff),

@@ -33,6 +33,31 @@
 # seed study of section 7 has its own command, `make seeds-07` (about 23 minutes), whose
 # results this notebook reads.
 
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/07_nsmc_korean_sentiment.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
+
 # %%
 import helpers  # isort: skip  (first: sets TensorFlow's environment before it loads)
 
@@ -274,6 +299,7 @@ tok_table.round(3)
 # validation, over a grid wide enough that the best value is not at its edge.
 
 # %%
+# long-cell: one experiment that runs as a unit
 C_GRID = [0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0]
 docs_m = tok.docs["morphemes"]
 y_train, y_val, y_test = splits.labels("train"), splits.labels("val"), splits.labels("test")
@@ -465,6 +491,7 @@ display(left(paired, precision=4))
 # Together with this notebook's seed 42 that gives three seeds per tokenizer:
 
 # %%
+# long-cell: one experiment that runs as a unit
 study = nsmc.load_study()
 seed_rows = [
     {
@@ -747,6 +774,7 @@ plt.show()
 # metrics, the tokenizer statistics, and the paired comparisons.
 
 # %%
+# long-cell: one experiment that runs as a unit
 def seed_summary(name: str) -> dict | None:
     """Mean, sd and values of a race model's test accuracy over the seeds (None without the study)."""
     return (
@@ -801,10 +829,11 @@ helpers.record_results(
 #    small cap?
 # 3. **Negation.** Read "재미없지는 않았다" (it was not un-fun) and "재미있지는 않았다" (it was not
 #    fun) token by token with the chosen model. Does it read the negation?
-#
+
+# %% [markdown] tags=["solution"]
 # ## Solutions
 
-# %%
+# %% tags=["solution"]
 # 1. The same surface form with different parts of speech (a sample of the training texts).
 tagged = korean.kiwi_morphemes(train.clean.iloc[:2000].tolist(), tags=True)
 forms = defaultdict(set)
@@ -817,7 +846,7 @@ ambiguous = sorted(
 )
 print(ambiguous[:8])
 
-# %%
+# %% tags=["solution"]
 # 2. OOV rate against the vocabulary cap.
 caps = [1_000, 5_000, 10_000, 20_000]
 pd.DataFrame(
@@ -830,7 +859,7 @@ pd.DataFrame(
     index=pd.Index(caps, name="vocabulary cap"),
 ).round(4)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # Whitespace tokens are the worst at every cap: they need a far larger vocabulary for the same
 # coverage, since the long tail of inflected forms never ends. Morphemes degrade gracefully.
 # Measured by how much the OOV rate grows from the largest cap to the smallest, BPE pieces
@@ -839,20 +868,21 @@ pd.DataFrame(
 # below it cuts into pieces the segmentation relies on — a small BPE vocabulary should be
 # trained small, not cut.
 
-# %%
+# %% tags=["solution"]
 # 3. Negation, read token by token.
 for sentence in ["재미없지는 않았다", "재미있지는 않았다"]:
     table = prefix_sentiment(export, sentence, split=lambda s: split_tokens(korean.clean_review(s)))
     print(table.round(3).to_string(index=False), "\n")
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # Both sentences move the right way at 않 ("not"): the negated positive stem (재미있지는
 # 않았다, "it was not fun") crosses from positive to negative, and the double negation
 # (재미없지는 않았다, "it was not un-fun") climbs from near 0 but stays below 0.5. So 않 is not
 # just a "negative word" to the model: it pushes P(positive) towards the opposite side in both
 # sentences. The reversal is only partial, though — it crosses 0.5 after 재미있 ("fun") but not
 # after 재미없 ("no fun"), whose strong negative stem still decides the double negation.
-#
+
+# %% [markdown]
 # ## Further reading
 #
 # - S. Hochreiter, J. Schmidhuber (1997). *Long Short-Term Memory.* Neural Computation 9(8).

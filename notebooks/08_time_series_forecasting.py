@@ -32,6 +32,31 @@
 # **Time to run**: about 7 minutes in the full profile (section 11 prints the wall time) and 40–80 s in the smoke profile,
 # on 2 CPU cores shared with other jobs, TensorFlow import included.
 
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/08_time_series_forecasting.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
+
 # %%
 import helpers  # isort: skip  (first: sets TensorFlow's environment before it loads)
 
@@ -50,7 +75,9 @@ from helpers.stats import bootstrap_ci, fmt_mean_sd, mean_sd, paired_bootstrap
 from helpers.timeseries import make_windows, mase, rmse, seasonal_mae_scale
 from helpers.training import Timer, fit
 
-warnings.filterwarnings("ignore", module="statsmodels")  # convergence chatter of fits on short series
+warnings.filterwarnings(
+    "ignore", module="statsmodels"
+)  # convergence chatter of fits on short series
 SEED = helpers.setup(seed=42)
 
 # %% [markdown]
@@ -74,16 +101,25 @@ for name, (lo, hi) in PERIODS.items():
 
 # %%
 # extra code: one colour per method in every plot of the notebook, and the shaded periods
-COLORS = {"observed": "black", "persistence": "tab:gray", "seasonal naive": "tab:olive",
-          "growth persistence": "tab:brown", "seasonal naive + drift": "tab:purple", "ETS": "tab:green",
-          "SARIMA": "tab:blue", "LSTM": "tab:red"}
+COLORS = {
+    "observed": "black",
+    "persistence": "tab:gray",
+    "seasonal naive": "tab:olive",
+    "growth persistence": "tab:brown",
+    "seasonal naive + drift": "tab:purple",
+    "ETS": "tab:green",
+    "SARIMA": "tab:blue",
+    "LSTM": "tab:red",
+}
 SHADES = {"fit": "#f2f2f2", "validation": "#fdebd0", "test": "#e8e8f8"}
 
 
 def shade(ax, index, periods):
     """Shade the fit / validation / test periods of a time axis, each with a legend label."""
     for name, (lo, hi) in periods.items():
-        ax.axvspan(index[lo], index[min(hi, len(index) - 1)], color=SHADES[name], label=name, zorder=0)
+        ax.axvspan(
+            index[lo], index[min(hi, len(index) - 1)], color=SHADES[name], label=name, zorder=0
+        )
 
 
 fig, ax = plt.subplots(figsize=(9, 3))
@@ -137,7 +173,9 @@ except ValueError as err:
 z = np.log(y)
 d = np.r_[np.full(M, np.nan), z[M:] - z[:-M]]  # year-on-year growth
 targets = {"d": d, "dd": np.r_[np.nan, np.diff(d)]}  # growth, and its change from last month
-stats = {k: (np.nanmean(x[:N_FIT]), np.nanstd(x[:N_FIT])) for k, x in targets.items()}  # fit months only
+stats = {
+    k: (np.nanmean(x[:N_FIT]), np.nanstd(x[:N_FIT])) for k, x in targets.items()
+}  # fit months only
 scaled = {k: (x - stats[k][0]) / stats[k][1] for k, x in targets.items()}
 START = M + 1  # first month where both targets exist
 
@@ -195,16 +233,24 @@ plt.show()
 # series is rescaled (on this multiplicative series a test year's errors still grow with its level).
 
 # %%
+# long-cell: one experiment that runs as a unit
 log_y = pd.Series(z, index=dates)
-ETS_FORMS = {"additive trend": {"trend": "add"}, "damped trend": {"trend": "add", "damped_trend": True},
-             "no trend": {"trend": None}}
-ORDERS = helpers.pick(full=[((p, 1, q), (P, 1, 1, M)) for p in (0, 1) for q in (0, 1) for P in (0, 1)],
-                      smoke=[((0, 1, 1), (0, 1, 1, M))])
+ETS_FORMS = {
+    "additive trend": {"trend": "add"},
+    "damped trend": {"trend": "add", "damped_trend": True},
+    "no trend": {"trend": None},
+}
+ORDERS = helpers.pick(
+    full=[((p, 1, q), (P, 1, 1, M)) for p in (0, 1) for q in (0, 1) for P in (0, 1)],
+    smoke=[((0, 1, 1), (0, 1, 1, M))],
+)
 
 
 def ets(upto: int, form: str) -> ETSModel:
     """ETS on log y[:upto] with additive errors and season (the trend as in ETS_FORMS[form])."""
-    return ETSModel(log_y.iloc[:upto], error="add", seasonal="add", seasonal_periods=M, **ETS_FORMS[form])
+    return ETSModel(
+        log_y.iloc[:upto], error="add", seasonal="add", seasonal_periods=M, **ETS_FORMS[form]
+    )
 
 
 def sarima(upto: int, order: tuple) -> SARIMAX:
@@ -216,16 +262,28 @@ with Timer() as t_search:
     ets_aic = {form: ets(N_FIT, form).fit(disp=False).aic for form in ETS_FORMS}
     sarima_aic = {order: sarima(N_FIT, order).fit(disp=False).aic for order in ORDERS}
 ETS_FORM, ORDER = min(ets_aic, key=ets_aic.get), min(sarima_aic, key=sarima_aic.get)
-print("ETS by AIC on the fit months:", {k: round(float(v), 1) for k, v in ets_aic.items()}, "->", ETS_FORM)
-aic_table = pd.Series({f"{o[0]}x{o[1][:3]}_12": a for o, a in sarima_aic.items()}, name="AIC").sort_values()
+print(
+    "ETS by AIC on the fit months:",
+    {k: round(float(v), 1) for k, v in ets_aic.items()},
+    "->",
+    ETS_FORM,
+)
+aic_table = pd.Series(
+    {f"{o[0]}x{o[1][:3]}_12": a for o, a in sarima_aic.items()}, name="AIC"
+).sort_values()
 print(aic_table.round(1).head(4).to_string())
 print(f"chosen SARIMA: {ORDER[0]}x{ORDER[1][:3]}_12  ({t_search.seconds:.0f} s)")
 
 # %%
+# long-cell: one experiment that runs as a unit
 def naive_one_step(lo: int, hi: int) -> dict[str, np.ndarray]:
     """One-step forecasts of months lo..hi-1 by the three training-free rules."""
     t = np.arange(lo, hi)
-    return {"persistence": y[t - 1], "seasonal naive": y[t - M], "growth persistence": np.exp(z[t - M] + d[t - 1])}
+    return {
+        "persistence": y[t - 1],
+        "seasonal naive": y[t - M],
+        "growth persistence": np.exp(z[t - M] + d[t - 1]),
+    }
 
 
 def fit_classical(upto: int) -> tuple:
@@ -233,7 +291,9 @@ def fit_classical(upto: int) -> tuple:
     return ets(upto, ETS_FORM).fit(disp=False), sarima(upto, ORDER).fit(disp=False)
 
 
-def classical_one_step(res_ets, res_sar, upto: int, hi: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def classical_one_step(
+    res_ets, res_sar, upto: int, hi: int
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """One-step forecasts of months upto..hi-1 with frozen parameters (the filters only update their
     state with each observed month), and SARIMA's 95 % one-step interval."""
     one_ets = ets(hi, ETS_FORM).smooth(res_ets.params).fittedvalues.to_numpy()[upto:hi]
@@ -268,6 +328,7 @@ val_table.round(3).rename_axis(f"validation year 1956, {len(val_pos)} one-step f
 # $W \in \{12, 24\}$ are chosen by the mean validation RMSE of three seeds.
 
 # %%
+# long-cell: one experiment that runs as a unit
 EPOCHS = helpers.pick(full=400, smoke=2)
 PATIENCE = helpers.pick(full=40, smoke=1)
 SEEDS = helpers.pick(full=[0, 1, 2], smoke=[0])
@@ -275,13 +336,21 @@ N_BOOT = helpers.pick(full=2000, smoke=200)  # bootstrap resamples for every int
 CONFIGS = helpers.pick(full=[("d", 12), ("d", 24), ("dd", 12), ("dd", 24)], smoke=[("d", 12)])
 
 
-def lstm(window: int, seed: int, n_out: int = 1, n_features: int = 1, units: int = 32,
-         classify: bool = False) -> keras.Model:
+def lstm(
+    window: int,
+    seed: int,
+    n_out: int = 1,
+    n_features: int = 1,
+    units: int = 32,
+    classify: bool = False,
+) -> keras.Model:
     """A compiled one-layer LSTM regressor (or binary classifier), its weights drawn with `seed`."""
     helpers.set_seed(seed)
     head = keras.layers.Dense(n_out, activation="sigmoid" if classify else None)
     model = keras.Sequential([keras.Input((window, n_features)), keras.layers.LSTM(units), head])
-    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy" if classify else "mse")
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy" if classify else "mse"
+    )
     return model
 
 
@@ -290,7 +359,9 @@ def windows_for(kind: str, W: int, lo: int, hi: int) -> tuple[np.ndarray, np.nda
     return make_windows(scaled[kind][lo - W : hi], W)
 
 
-def batches(X: np.ndarray, Y: np.ndarray, seed: int = 0, shuffle: bool = True, size: int = 16) -> tf.data.Dataset:
+def batches(
+    X: np.ndarray, Y: np.ndarray, seed: int = 0, shuffle: bool = True, size: int = 16
+) -> tf.data.Dataset:
     """Mini-batches of (X, Y), reshuffled each epoch in a seeded order (autotuning off: quiet and repeatable)."""
     ds = tf.data.Dataset.from_tensor_slices((X.astype("float32"), Y.astype("float32")))
     options = tf.data.Options()
@@ -303,30 +374,50 @@ def net(model: keras.Model, X: np.ndarray) -> np.ndarray:
     return model(X, training=False).numpy()
 
 # %%
+# long-cell: one experiment that runs as a unit
 runs, val_rmse = {}, {}
 with Timer() as t_val:
     for kind, W in CONFIGS:
         X_tr, Y_tr = windows_for(kind, W, START + W, N_FIT)
         X_va, Y_va = windows_for(kind, W, N_FIT, N_TRAIN)
-        runs[kind, W] = [fit(lstm(W, s), batches(X_tr, Y_tr, s), batches(X_va, Y_va, shuffle=False),
-                             epochs=EPOCHS, patience=PATIENCE, quiet=True) for s in SEEDS]
-        val_rmse[kind, W] = [rmse(y[val_pos], to_level(kind, net(r.model, X_va), val_pos[:, None])[:, 0])
-                             for r in runs[kind, W]]
-        print(f"target {kind:>2}, W={W}: {len(X_tr)} fit windows, best epochs {[r.best_epoch for r in runs[kind, W]]}, "
-              f"stopped early: {all(r.stopped_early for r in runs[kind, W])}, "
-              f"validation RMSE {fmt_mean_sd(val_rmse[kind, W], 2)}")
+        runs[kind, W] = [
+            fit(
+                lstm(W, s),
+                batches(X_tr, Y_tr, s),
+                batches(X_va, Y_va, shuffle=False),
+                epochs=EPOCHS,
+                patience=PATIENCE,
+                quiet=True,
+            )
+            for s in SEEDS
+        ]
+        val_rmse[kind, W] = [
+            rmse(y[val_pos], to_level(kind, net(r.model, X_va), val_pos[:, None])[:, 0])
+            for r in runs[kind, W]
+        ]
+        print(
+            f"target {kind:>2}, W={W}: {len(X_tr)} fit windows, best epochs {[r.best_epoch for r in runs[kind, W]]}, "
+            f"stopped early: {all(r.stopped_early for r in runs[kind, W])}, "
+            f"validation RMSE {fmt_mean_sd(val_rmse[kind, W], 2)}"
+        )
 KIND, W_BEST = min(val_rmse, key=lambda k: np.mean(val_rmse[k]))
 E_REFIT = int(np.median([r.best_epoch for r in runs[KIND, W_BEST]]))
-print(f"chosen on validation: target {KIND}, W={W_BEST}; refits will train {E_REFIT} epochs ({t_val.seconds:.0f} s)")
+print(
+    f"chosen on validation: target {KIND}, W={W_BEST}; refits will train {E_REFIT} epochs ({t_val.seconds:.0f} s)"
+)
 
 # %%
 X_va, _ = windows_for(KIND, W_BEST, N_FIT, N_TRAIN)
-val_seed_preds = [to_level(KIND, net(r.model, X_va), val_pos[:, None])[:, 0] for r in runs[KIND, W_BEST]]
+val_seed_preds = [
+    to_level(KIND, net(r.model, X_va), val_pos[:, None])[:, 0] for r in runs[KIND, W_BEST]
+]
 lstm_val = pd.DataFrame([score(y[val_pos], p, fit_scale) for p in val_seed_preds])
 val_table.loc[f"LSTM (mean of {len(SEEDS)} seeds)"] = lstm_val.mean()
 val_table["RMSE sd over seeds"] = ""
 val_table.iloc[-1, -1] = f"{mean_sd(lstm_val['RMSE'])[1]:.3f}"
-val_table.sort_values("RMSE").round(3).rename_axis(f"validation year 1956, {len(val_pos)} one-step forecasts")
+val_table.sort_values("RMSE").round(3).rename_axis(
+    f"validation year 1956, {len(val_pos)} one-step forecasts"
+)
 
 # %% [markdown]
 # Wherever the chosen LSTM lands in this table, remember that it was chosen out of four
@@ -363,7 +454,9 @@ val_table.sort_values("RMSE").round(3).rename_axis(f"validation year 1956, {len(
 # coverage.
 
 # %%
-ORIGINS = np.arange(N_TRAIN - 1, len(y) - 1, M)[: helpers.pick(full=4, smoke=2)]  # Dec 1956 .. Dec 1959
+ORIGINS = np.arange(N_TRAIN - 1, len(y) - 1, M)[
+    : helpers.pick(full=4, smoke=2)
+]  # Dec 1956 .. Dec 1959
 T_POS = ORIGINS[:, None] + np.arange(1, M + 1)  # (origin, horizon) -> position of the target month
 H_STEPS = M
 
@@ -414,27 +507,47 @@ def rolling_origin(o: int) -> tuple[dict, dict, dict, np.ndarray, np.ndarray]:
     models = [refit_lstm(o, s) for s in SEEDS]
     X_one, _ = windows_for(KIND, W_BEST, lo, hi)
     seeds_one = np.array([to_level(KIND, net(m, X_one), t[:, None])[:, 0] for m in models])
-    seeds_path = np.array([to_level(KIND, recursive([m], start_windows([o])), t[None])[0] for m in models])
-    lstm_one, lstm_path = seeds_one.mean(axis=0), to_level(KIND, recursive(models, start_windows([o])), t[None])[0]
+    seeds_path = np.array(
+        [to_level(KIND, recursive([m], start_windows([o])), t[None])[0] for m in models]
+    )
+    lstm_one, lstm_path = (
+        seeds_one.mean(axis=0),
+        to_level(KIND, recursive(models, start_windows([o])), t[None])[0],
+    )
     q = np.exp(residual_quantiles(models, o))  # (2 quantiles, 12 horizons), as factors
     one = {**naive_one_step(lo, hi), **one_cl, "LSTM": lstm_one}
-    path = {"persistence": np.full(M, y[o]), "seasonal naive": y[t - M], "growth persistence": np.exp(z[t - M] + d[o]),
-            "ETS": np.exp(res_ets.forecast(M).to_numpy()), "SARIMA": np.exp(sar_path.predicted_mean.to_numpy()),
-            "LSTM": lstm_path}
-    bands = {"SARIMA one": sar_band, "SARIMA path": np.exp(sar_path.conf_int(alpha=0.05).to_numpy()),
-             "LSTM one": lstm_one[:, None] * q[:, 0], "LSTM path": lstm_path[:, None] * q.T}
+    path = {
+        "persistence": np.full(M, y[o]),
+        "seasonal naive": y[t - M],
+        "growth persistence": np.exp(z[t - M] + d[o]),
+        "ETS": np.exp(res_ets.forecast(M).to_numpy()),
+        "SARIMA": np.exp(sar_path.predicted_mean.to_numpy()),
+        "LSTM": lstm_path,
+    }
+    bands = {
+        "SARIMA one": sar_band,
+        "SARIMA path": np.exp(sar_path.conf_int(alpha=0.05).to_numpy()),
+        "LSTM one": lstm_one[:, None] * q[:, 0],
+        "LSTM path": lstm_path[:, None] * q.T,
+    }
     return one, path, bands, seeds_one, seeds_path
 
 
 with Timer() as t_roll:
     rolled = [rolling_origin(o) for o in ORIGINS]
-one, path, bands = ({k: np.stack([r[j][k] for r in rolled]) for k in rolled[0][j]} for j in range(3))
-one_seeds, path_seeds = (np.stack([r[j] for r in rolled], axis=1) for j in (3, 4))  # (seed, origin, horizon)
+one, path, bands = (
+    {k: np.stack([r[j][k] for r in rolled]) for k in rolled[0][j]} for j in range(3)
+)
+one_seeds, path_seeds = (
+    np.stack([r[j] for r in rolled], axis=1) for j in (3, 4)
+)  # (seed, origin, horizon)
 print(f"{len(ORIGINS)} origins x ({len(SEEDS)} LSTM seeds + ETS + SARIMA): {t_roll.seconds:.0f} s")
 
 # %%
 truth = y[T_POS]
-scale = np.repeat([[seasonal_mae_scale(y[: o + 1], M)] for o in ORIGINS], M, axis=1)  # MASE scale per origin
+scale = np.repeat(
+    [[seasonal_mae_scale(y[: o + 1], M)] for o in ORIGINS], M, axis=1
+)  # MASE scale per origin
 METHODS = ["persistence", "seasonal naive", "growth persistence", "ETS", "SARIMA"]
 
 
@@ -444,12 +557,19 @@ def comparison(fc: dict, seeds: np.ndarray) -> pd.DataFrame:
     for k in [*METHODS, "LSTM"]:
         ci = bootstrap_ci(truth.ravel(), fc[k].ravel(), rmse, n_boot=N_BOOT, seed=0)
         name = f"LSTM (ensemble of {len(SEEDS)})" if k == "LSTM" else k
-        rows[name] = {"RMSE": ci.value, "RMSE CI low": ci.low, "RMSE CI high": ci.high,
-                      "MASE": mase(truth, fc[k], scale)}
+        rows[name] = {
+            "RMSE": ci.value,
+            "RMSE CI low": ci.low,
+            "RMSE CI high": ci.high,
+            "MASE": mase(truth, fc[k], scale),
+        }
     per_seed = pd.DataFrame([score(truth.ravel(), p.ravel(), scale.ravel()) for p in seeds])
     rows["LSTM (single seeds, mean)"] = {
-        "RMSE": per_seed["RMSE"].mean(), "RMSE sd over seeds": mean_sd(per_seed["RMSE"])[1],
-        "MASE": per_seed["MASE"].mean(), "MASE sd over seeds": mean_sd(per_seed["MASE"])[1]}
+        "RMSE": per_seed["RMSE"].mean(),
+        "RMSE sd over seeds": mean_sd(per_seed["RMSE"])[1],
+        "MASE": per_seed["MASE"].mean(),
+        "MASE sd over seeds": mean_sd(per_seed["MASE"])[1],
+    }
     return pd.DataFrame(rows).T, per_seed
 
 
@@ -457,10 +577,14 @@ def comparison(fc: dict, seeds: np.ndarray) -> pd.DataFrame:
 def shown(table: pd.DataFrame) -> pd.DataFrame:
     """The comparison table as text: RMSE with its bootstrap interval (or ± sd over seeds), MASE."""
     lows, highs, sds = table["RMSE CI low"], table["RMSE CI high"], table["RMSE sd over seeds"]
-    spread = [f"[{lo:.1f}, {hi:.1f}]" if pd.notna(lo) else f"± {sd:.2f} (sd, {len(SEEDS)} seeds)"
-              for lo, hi, sd in zip(lows, highs, sds, strict=True)]
-    mase_txt = [f"{m:.3f}" + (f" ± {sd:.3f}" if pd.notna(sd) else "")
-                for m, sd in zip(table["MASE"], table["MASE sd over seeds"], strict=True)]
+    spread = [
+        f"[{lo:.1f}, {hi:.1f}]" if pd.notna(lo) else f"± {sd:.2f} (sd, {len(SEEDS)} seeds)"
+        for lo, hi, sd in zip(lows, highs, sds, strict=True)
+    ]
+    mase_txt = [
+        f"{m:.3f}" + (f" ± {sd:.3f}" if pd.notna(sd) else "")
+        for m, sd in zip(table["MASE"], table["MASE sd over seeds"], strict=True)
+    ]
     text = {"RMSE": table["RMSE"].round(2), "95 % CI / seed sd": spread, "MASE": mase_txt}
     return pd.DataFrame(text, index=table.index)
 
@@ -475,12 +599,18 @@ print(shown(table_path).to_string())
 # %%
 for label, fc in [("one step", one), ("12-month paths", path)]:
     for rival in ["SARIMA", "growth persistence", "ETS"]:
-        pb = paired_bootstrap(truth.ravel(), fc["LSTM"].ravel(), fc[rival].ravel(), rmse, n_boot=N_BOOT, seed=0)
+        pb = paired_bootstrap(
+            truth.ravel(), fc["LSTM"].ravel(), fc[rival].ravel(), rmse, n_boot=N_BOOT, seed=0
+        )
         verdict = "tie" if pb.is_tie else ("LSTM better" if pb.difference < 0 else "LSTM worse")
-        print(f"{label:>14}: RMSE(LSTM ensemble) - RMSE({rival}) = {pb.difference:+6.2f} "
-              f"[{pb.low:+.2f}, {pb.high:+.2f}]  -> {verdict}")
-coverage = {k: helpers.timeseries.interval_coverage(truth.ravel(), b[..., 0].ravel(), b[..., 1].ravel())
-            for k, b in bands.items()}
+        print(
+            f"{label:>14}: RMSE(LSTM ensemble) - RMSE({rival}) = {pb.difference:+6.2f} "
+            f"[{pb.low:+.2f}, {pb.high:+.2f}]  -> {verdict}"
+        )
+coverage = {
+    k: helpers.timeseries.interval_coverage(truth.ravel(), b[..., 0].ravel(), b[..., 1].ravel())
+    for k, b in bands.items()
+}
 widths = {k: float(np.mean(b[..., 1] - b[..., 0])) for k, b in bands.items()}
 pd.DataFrame({"coverage of the 95 % interval": coverage, "mean width (thousands)": widths}).round(2)
 
@@ -490,22 +620,36 @@ pd.DataFrame({"coverage of the 95 % interval": coverage, "mean width (thousands)
 # so these intervals are, if anything, too narrow.
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: one-step forecasts and 95 % intervals on the test years
 fig, ax = plt.subplots(figsize=(10, 3.8))
 shade(ax, dates, PERIODS)
 tdates = dates[T_POS.ravel()]
 ax.plot(dates[72:], y[72:], color=COLORS["observed"], lw=2, label="observed")
 for k in ["seasonal naive", "growth persistence", "ETS", "SARIMA", "LSTM"]:
-    ax.plot(tdates, one[k].ravel(), color=COLORS[k], lw=1.2, ls="-" if k in ("SARIMA", "LSTM") else ":", label=k)
+    ax.plot(
+        tdates,
+        one[k].ravel(),
+        color=COLORS[k],
+        lw=1.2,
+        ls="-" if k in ("SARIMA", "LSTM") else ":",
+        label=k,
+    )
 for k in ["SARIMA", "LSTM"]:
     b = bands[f"{k} one"].reshape(-1, 2)
-    ax.fill_between(tdates, b[:, 0], b[:, 1], color=COLORS[k], alpha=0.15, label=f"{k} 95 % interval")
-ax.set(xlim=(dates[72], dates[-1]), ylabel="passengers (thousands)",
-       title="One-step-ahead forecasts, test years 1957-1960")
+    ax.fill_between(
+        tdates, b[:, 0], b[:, 1], color=COLORS[k], alpha=0.15, label=f"{k} 95 % interval"
+    )
+ax.set(
+    xlim=(dates[72], dates[-1]),
+    ylabel="passengers (thousands)",
+    title="One-step-ahead forecasts, test years 1957-1960",
+)
 ax.legend(loc="upper left", ncol=3, fontsize=8)
 plt.show()
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: the 12-month paths from each origin with their intervals, and the error by horizon
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 3.8), gridspec_kw={"width_ratios": [2, 1]})
 shade(ax1, dates, PERIODS)
@@ -513,18 +657,44 @@ ax1.plot(dates[72:], y[72:], color=COLORS["observed"], lw=2, label="observed")
 for i in range(len(ORIGINS)):
     pd_ = dates[T_POS[i]]
     for k in ["seasonal naive", "growth persistence", "ETS", "SARIMA", "LSTM"]:
-        ax1.plot(pd_, path[k][i], color=COLORS[k], lw=1.2, ls="-" if k in ("SARIMA", "LSTM") else ":",
-                 label=k if i == 0 else None)
+        ax1.plot(
+            pd_,
+            path[k][i],
+            color=COLORS[k],
+            lw=1.2,
+            ls="-" if k in ("SARIMA", "LSTM") else ":",
+            label=k if i == 0 else None,
+        )
     for k in ["SARIMA", "LSTM"]:
         b = bands[f"{k} path"][i]
-        ax1.fill_between(pd_, b[:, 0], b[:, 1], color=COLORS[k], alpha=0.15,
-                         label=f"{k} 95 % interval" if i == 0 else None)
+        ax1.fill_between(
+            pd_,
+            b[:, 0],
+            b[:, 1],
+            color=COLORS[k],
+            alpha=0.15,
+            label=f"{k} 95 % interval" if i == 0 else None,
+        )
 years = ", ".join(str(dates[o].year) for o in ORIGINS)
-ax1.set(xlim=(dates[72], dates[-1]), ylabel="passengers (thousands)", title=f"12-month paths from December {years}")
+ax1.set(
+    xlim=(dates[72], dates[-1]),
+    ylabel="passengers (thousands)",
+    title=f"12-month paths from December {years}",
+)
 ax1.legend(loc="upper left", ncol=2, fontsize=7)
 for k in [*METHODS, "LSTM"]:
-    ax2.plot(range(1, M + 1), np.sqrt(((path[k] - truth) ** 2).mean(axis=0)), color=COLORS[k], marker=".", label=k)
-ax2.set(xlabel="horizon h (months ahead)", ylabel=f"RMSE over {len(ORIGINS)} origins", title="Path error by horizon")
+    ax2.plot(
+        range(1, M + 1),
+        np.sqrt(((path[k] - truth) ** 2).mean(axis=0)),
+        color=COLORS[k],
+        marker=".",
+        label=k,
+    )
+ax2.set(
+    xlabel="horizon h (months ahead)",
+    ylabel=f"RMSE over {len(ORIGINS)} origins",
+    title="Path error by horizon",
+)
 ax2.legend(fontsize=7)
 fig.tight_layout()
 plt.show()
@@ -564,12 +734,18 @@ plt.show()
 # %%
 X_fit, _ = windows_for(KIND, W_BEST, START + W_BEST, N_FIT)
 res_val_ets, res_val_sar = val_classical
-print(f"LSTM: {runs[KIND, W_BEST][0].model.count_params():,} weights, learned from {len(X_fit)} windows "
-      f"(targets {dates[START + W_BEST]:%Y-%m} .. {dates[N_FIT - 1]:%Y-%m})")
-print(f"SARIMA {ORDER[0]}x{ORDER[1][:3]}_12: {len(res_val_sar.params) - 1} coefficients + the noise variance, "
-      f"fitted on {N_FIT} months")
-print(f"ETS ({ETS_FORM}): {len(res_val_ets.params)} parameters (smoothing weights and initial states), "
-      f"fitted on {N_FIT} months")
+print(
+    f"LSTM: {runs[KIND, W_BEST][0].model.count_params():,} weights, learned from {len(X_fit)} windows "
+    f"(targets {dates[START + W_BEST]:%Y-%m} .. {dates[N_FIT - 1]:%Y-%m})"
+)
+print(
+    f"SARIMA {ORDER[0]}x{ORDER[1][:3]}_12: {len(res_val_sar.params) - 1} coefficients + the noise variance, "
+    f"fitted on {N_FIT} months"
+)
+print(
+    f"ETS ({ETS_FORM}): {len(res_val_ets.params)} parameters (smoothing weights and initial states), "
+    f"fitted on {N_FIT} months"
+)
 
 # %% [markdown]
 # **(b) Fewer months.** While settings were compared, the LSTM learned from the 84 fit months
@@ -583,15 +759,27 @@ print(f"ETS ({ETS_FORM}): {len(res_val_ets.params)} parameters (smoothing weight
 # %%
 test_pos = np.arange(N_TRAIN, len(y))
 X_te, _ = windows_for(KIND, W_BEST, N_TRAIN, len(y))
-frozen = {k: v[N_TRAIN - N_FIT :] for k, v in classical_one_step(*val_classical, N_FIT, len(y))[0].items()}
-frozen["LSTM"] = np.mean([to_level(KIND, net(r.model, X_te), test_pos[:, None])[:, 0]
-                          for r in runs[KIND, W_BEST]], axis=0)
-refit_table = pd.DataFrame({
-    "fitted on 1949-1955, never refit": {k: rmse(y[test_pos], frozen[k]) for k in ["ETS", "SARIMA", "LSTM"]},
-    "refitted each January on all months": {k: rmse(truth.ravel(), one[k].ravel()) for k in ["ETS", "SARIMA", "LSTM"]},
-}).rename_axis("one-step test RMSE")
+frozen = {
+    k: v[N_TRAIN - N_FIT :] for k, v in classical_one_step(*val_classical, N_FIT, len(y))[0].items()
+}
+frozen["LSTM"] = np.mean(
+    [to_level(KIND, net(r.model, X_te), test_pos[:, None])[:, 0] for r in runs[KIND, W_BEST]],
+    axis=0,
+)
+refit_table = pd.DataFrame(
+    {
+        "fitted on 1949-1955, never refit": {
+            k: rmse(y[test_pos], frozen[k]) for k in ["ETS", "SARIMA", "LSTM"]
+        },
+        "refitted each January on all months": {
+            k: rmse(truth.ravel(), one[k].ravel()) for k in ["ETS", "SARIMA", "LSTM"]
+        },
+    }
+).rename_axis("one-step test RMSE")
 gaps = refit_table.loc["LSTM"] - refit_table.loc["SARIMA"]
-print(f"LSTM minus SARIMA: {gaps.iloc[0]:+.2f} when both are fitted once, {gaps.iloc[1]:+.2f} when both are refitted")
+print(
+    f"LSTM minus SARIMA: {gaps.iloc[0]:+.2f} when both are fitted once, {gaps.iloc[1]:+.2f} when both are refitted"
+)
 refit_table.round(2)
 
 # %% [markdown]
@@ -605,17 +793,33 @@ refit_table.round(2)
 # and the configuration we kept was the best of four on those same months.
 
 # %%
+# long-cell: one experiment that runs as a unit
 for (kind, W), runs_kw in runs.items():
-    ens = np.mean([to_level(kind, net(r.model, windows_for(kind, W, N_FIT, N_TRAIN)[0]), val_pos[:, None])[:, 0]
-                   for r in runs_kw], axis=0)
+    ens = np.mean(
+        [
+            to_level(kind, net(r.model, windows_for(kind, W, N_FIT, N_TRAIN)[0]), val_pos[:, None])[
+                :, 0
+            ]
+            for r in runs_kw
+        ],
+        axis=0,
+    )
     ci = bootstrap_ci(y[val_pos], ens, rmse, n_boot=N_BOOT, seed=0)
     mark = "  <- chosen" if (kind, W) == (KIND, W_BEST) else ""
-    print(f"target {kind:>2}, W={W}: ensemble validation RMSE {ci.value:5.2f} [{ci.low:5.2f}, {ci.high:5.2f}], "
-          f"best epochs {[r.best_epoch for r in runs_kw]}{mark}")
+    print(
+        f"target {kind:>2}, W={W}: ensemble validation RMSE {ci.value:5.2f} [{ci.low:5.2f}, {ci.high:5.2f}], "
+        f"best epochs {[r.best_epoch for r in runs_kw]}{mark}"
+    )
 val_rank = val_table["RMSE"].rank().iloc[-1]
-test_rank = table_one["RMSE"].drop(index=f"LSTM (ensemble of {len(SEEDS)})").rank()["LSTM (single seeds, mean)"]
-print(f"LSTM's rank by RMSE among the {len(val_table)} one-step forecasts: {val_rank:.0f} on validation, "
-      f"{test_rank:.0f} on the test years")
+test_rank = (
+    table_one["RMSE"]
+    .drop(index=f"LSTM (ensemble of {len(SEEDS)})")
+    .rank()["LSTM (single seeds, mean)"]
+)
+print(
+    f"LSTM's rank by RMSE among the {len(val_table)} one-step forecasts: {val_rank:.0f} on validation, "
+    f"{test_rank:.0f} on the test years"
+)
 
 # %%
 # extra code: training and validation loss of the chosen configuration, one line per seed
@@ -623,10 +827,20 @@ fig, ax = plt.subplots(figsize=(7, 3))
 for s, r, ls in zip(SEEDS, runs[KIND, W_BEST], ["-", "--", ":"][: len(SEEDS)], strict=True):
     epochs = np.arange(1, r.epochs_run + 1)
     ax.plot(epochs, r.history["loss"], color="tab:gray", ls=ls, label=f"training loss, seed {s}")
-    ax.plot(epochs, r.history["val_loss"], color=COLORS["LSTM"], ls=ls, label=f"validation loss (12 months), seed {s}")
+    ax.plot(
+        epochs,
+        r.history["val_loss"],
+        color=COLORS["LSTM"],
+        ls=ls,
+        label=f"validation loss (12 months), seed {s}",
+    )
     ax.axvline(r.best_epoch, color=COLORS["LSTM"], ls=ls, lw=0.8)
-ax.set(xlabel="epoch", ylabel="MSE (standardised units)", yscale="log",
-       title=f"Chosen LSTM (target {KIND}, W={W_BEST}); vertical lines: restored epochs")
+ax.set(
+    xlabel="epoch",
+    ylabel="MSE (standardised units)",
+    yscale="log",
+    title=f"Chosen LSTM (target {KIND}, W={W_BEST}); vertical lines: restored epochs",
+)
 ax.legend(fontsize=7)
 plt.show()
 
@@ -645,8 +859,10 @@ plt.show()
 
 # %%
 print(aic_table.round(1).to_string())
-print(f"chosen on 1949-1955 by AIC: {ORDER[0]}x{ORDER[1][:3]}_12; the airline form "
-      f"{'wins the search' if ORDER == ((0, 1, 1), (0, 1, 1, M)) else 'does NOT win the search'}")
+print(
+    f"chosen on 1949-1955 by AIC: {ORDER[0]}x{ORDER[1][:3]}_12; the airline form "
+    f"{'wins the search' if ORDER == ((0, 1, 1), (0, 1, 1, M)) else 'does NOT win the search'}"
+)
 
 # %% [markdown]
 # The airline form is what an AIC search restricted to 1949–1955 selects as well, though only
@@ -664,11 +880,16 @@ print(f"chosen on 1949-1955 by AIC: {ORDER[0]}x{ORDER[1][:3]}_12; the airline fo
 # %%
 r1 = np.corrcoef(d[START : N_FIT - 1], d[START + 1 : N_FIT])[0, 1]
 gp, lt, tr = one["growth persistence"].ravel(), one["LSTM"].ravel(), truth.ravel()
-correction, needed = np.log(lt / gp), np.log(tr / gp)  # what the LSTM adds, and what was needed (log units)
+correction, needed = (
+    np.log(lt / gp),
+    np.log(tr / gp),
+)  # what the LSTM adds, and what was needed (log units)
 print(f"lag-1 autocorrelation of d on the fit months: {r1:.2f}")
-print(f"the LSTM's correction to growth persistence on the test months: sd {correction.std():.3f} log units, "
-      f"correlation with the needed correction {np.corrcoef(correction, needed)[0, 1]:+.2f} "
-      f"(the needed correction has sd {needed.std():.3f})")
+print(
+    f"the LSTM's correction to growth persistence on the test months: sd {correction.std():.3f} log units, "
+    f"correlation with the needed correction {np.corrcoef(correction, needed)[0, 1]:+.2f} "
+    f"(the needed correction has sd {needed.std():.3f})"
+)
 
 # %% [markdown]
 # **What the evidence says.** Items (a) and (e) are the core of it: the network must learn, from
@@ -707,14 +928,21 @@ print(f"the LSTM's correction to growth persistence on the test months: sd {corr
 # are also compared on the test paths that both hold out.
 
 # %%
+# long-cell: one experiment that runs as a unit
 H_LEAK, W_LEAK = 12, 12
 # first target month of each window, and every target month of each window
 first = helpers.timeseries.window_target_positions(len(y) - START, W_LEAK, H_LEAK) + START
 leak_pos = first[:, None] + np.arange(H_LEAK)
-ARMS = {"chronological": ("chronological", N_FIT), "shuffled": ("shuffled", N_FIT),
-        "chronological, scaler on all 144 months": ("chronological", len(y))}
-roles = {"fit": leak_pos[:, -1] < N_FIT, "stop": (leak_pos[:, -1] >= N_FIT) & (first <= N_FIT),
-         "held out": first >= N_TRAIN}
+ARMS = {
+    "chronological": ("chronological", N_FIT),
+    "shuffled": ("shuffled", N_FIT),
+    "chronological, scaler on all 144 months": ("chronological", len(y)),
+}
+roles = {
+    "fit": leak_pos[:, -1] < N_FIT,
+    "stop": (leak_pos[:, -1] >= N_FIT) & (first <= N_FIT),
+    "held out": first >= N_TRAIN,
+}
 
 
 def direct_recipe(split: str, stats_upto: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -722,12 +950,24 @@ def direct_recipe(split: str, stats_upto: int, seed: int) -> tuple[np.ndarray, n
     mu, sd = np.nanmean(d[M:stats_upto]), np.nanstd(d[M:stats_upto])
     X, Y = make_windows(((d - mu) / sd)[START:], W_LEAK, horizon=H_LEAK)
     if split == "shuffled":  # as many windows of each role, drawn at random
-        order, sizes = np.random.default_rng(seed).permutation(len(X)), [roles[k].sum() for k in roles]
-        mask = {k: np.isin(np.arange(len(X)), order[sum(sizes[:j]) : sum(sizes[: j + 1])]) for j, k in enumerate(roles)}
+        order, sizes = (
+            np.random.default_rng(seed).permutation(len(X)),
+            [roles[k].sum() for k in roles],
+        )
+        mask = {
+            k: np.isin(np.arange(len(X)), order[sum(sizes[:j]) : sum(sizes[: j + 1])])
+            for j, k in enumerate(roles)
+        }
     else:
         mask = roles
-    run = fit(lstm(W_LEAK, seed, n_out=H_LEAK), batches(X[mask["fit"]], Y[mask["fit"]], seed),
-              batches(X[mask["stop"]], Y[mask["stop"]], shuffle=False), epochs=EPOCHS, patience=PATIENCE, quiet=True)
+    run = fit(
+        lstm(W_LEAK, seed, n_out=H_LEAK),
+        batches(X[mask["fit"]], Y[mask["fit"]], seed),
+        batches(X[mask["stop"]], Y[mask["stop"]], shuffle=False),
+        epochs=EPOCHS,
+        patience=PATIENCE,
+        quiet=True,
+    )
     return mask["held out"], np.exp(z[leak_pos - M] + net(run.model, X) * sd + mu)
 
 
@@ -739,24 +979,39 @@ def mape_on(mask: np.ndarray, pred: np.ndarray) -> float:
 
 with Timer() as t_leak:
     arms = {arm: [direct_recipe(*spec, seed) for seed in SEEDS] for arm, spec in ARMS.items()}
-print({k: int(v.sum()) for k, v in roles.items()},
-      f"windows per role; {len(ARMS)} arms x {len(SEEDS)} seeds, {t_leak.seconds:.0f} s")
+print(
+    {k: int(v.sum()) for k, v in roles.items()},
+    f"windows per role; {len(ARMS)} arms x {len(SEEDS)} seeds, {t_leak.seconds:.0f} s",
+)
 for months in (N_FIT, len(y)):
-    print(f"standardisation of d fitted on {months} months: mean {np.nanmean(d[M:months]):.3f}, sd {np.nanstd(d[M:months]):.3f}")
+    print(
+        f"standardisation of d fitted on {months} months: mean {np.nanmean(d[M:months]):.3f}, "
+        f"sd {np.nanstd(d[M:months]):.3f}"
+    )
 
 # %%
-gp_path = np.exp(z[leak_pos - M] + d[first - 1][:, None])  # growth persistence: last observed growth, 12 months
+gp_path = np.exp(
+    z[leak_pos - M] + d[first - 1][:, None]
+)  # growth persistence: last observed growth, 12 months
 leak_rows = {}
 for arm, res in arms.items():
     lstm_m, base_m = [mape_on(h, p) for h, p in res], [mape_on(h, gp_path) for h, _ in res]
-    leak_rows[arm] = {"LSTM MAPE %": mean_sd(lstm_m)[0], "sd over seeds": mean_sd(lstm_m)[1],
-                      "growth persistence MAPE %, same windows": np.mean(base_m),
-                      "LSTM / growth persistence": np.mean(np.divide(lstm_m, base_m))}
+    leak_rows[arm] = {
+        "LSTM MAPE %": mean_sd(lstm_m)[0],
+        "sd over seeds": mean_sd(lstm_m)[1],
+        "growth persistence MAPE %, same windows": np.mean(base_m),
+        "LSTM / growth persistence": np.mean(np.divide(lstm_m, base_m)),
+    }
 leak_table = pd.DataFrame(leak_rows).T
 both = [(h & roles["held out"]) for h, _ in arms["shuffled"]]  # test paths held out by both splits
-same = {k: [mape_on(b, p) for b, (_, p) in zip(both, arms[k], strict=True)] for k in ["chronological", "shuffled"]}
-print(f"test paths held out by both splits: {[int(b.sum()) for b in both]} (per seed); MAPE on them: "
-      f"chronological {fmt_mean_sd(same['chronological'], 2)}, shuffled {fmt_mean_sd(same['shuffled'], 2)}")
+same = {
+    k: [mape_on(b, p) for b, (_, p) in zip(both, arms[k], strict=True)]
+    for k in ["chronological", "shuffled"]
+}
+print(
+    f"test paths held out by both splits: {[int(b.sum()) for b in both]} (per seed); MAPE on them: "
+    f"chronological {fmt_mean_sd(same['chronological'], 2)}, shuffled {fmt_mean_sd(same['shuffled'], 2)}"
+)
 leak_record = {"table": leak_table.to_dict(orient="index"), "same_test_paths_mape": same}
 leak_table.round(2)
 
@@ -793,8 +1048,12 @@ leak_table.round(2)
 # %%
 sun = helpers.load_sunspots()
 s = np.sqrt(sun)
-feats = pd.DataFrame({"level": s, "change": s.diff(), "vs_11y_mean": s - s.rolling(11).mean()}).dropna()
-label = (sun.diff() > 0).astype(float).loc[feats.index]  # label at t: did the series rise from t-1 to t?
+feats = pd.DataFrame(
+    {"level": s, "change": s.diff(), "vs_11y_mean": s - s.rolling(11).mean()}
+).dropna()
+label = (
+    (sun.diff() > 0).astype(float).loc[feats.index]
+)  # label at t: did the series rise from t-1 to t?
 f_mean, f_std = feats.loc[:1899].mean(), feats.loc[:1899].std()  # train years only
 W_CLS = 11
 
@@ -805,38 +1064,72 @@ def split_windows(first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     return make_windows(part.to_numpy(), W_CLS, target=label.loc[first:last].to_numpy())
 
 
-(Xc_tr, yc_tr), (Xc_va, yc_va), (Xc_te, yc_te) = [split_windows(*p) for p in [(1700, 1899), (1900, 1949), (1950, 2008)]]
+(Xc_tr, yc_tr), (Xc_va, yc_va), (Xc_te, yc_te) = [
+    split_windows(*p) for p in [(1700, 1899), (1900, 1949), (1950, 2008)]
+]
 test_years = feats.loc[1950:].index[W_CLS:]  # the year each test label refers to
-print(f"windows: train {len(Xc_tr)}, validation {len(Xc_va)}, test {len(Xc_te)}; "
-      f"features per step: {Xc_tr.shape[2]}; share 'up' in train {yc_tr.mean():.2f}")
+print(
+    f"windows: train {len(Xc_tr)}, validation {len(Xc_va)}, test {len(Xc_te)}; "
+    f"features per step: {Xc_tr.shape[2]}; share 'up' in train {yc_tr.mean():.2f}"
+)
 
 # %%
-cls_runs = [fit(lstm(W_CLS, seed, n_features=3, units=16, classify=True), batches(Xc_tr, yc_tr, seed),
-                batches(Xc_va, yc_va, shuffle=False), epochs=EPOCHS, patience=PATIENCE, quiet=True) for seed in SEEDS]
+# long-cell: one experiment that runs as a unit
+cls_runs = [
+    fit(
+        lstm(W_CLS, seed, n_features=3, units=16, classify=True),
+        batches(Xc_tr, yc_tr, seed),
+        batches(Xc_va, yc_va, shuffle=False),
+        epochs=EPOCHS,
+        patience=PATIENCE,
+        quiet=True,
+    )
+    for seed in SEEDS
+]
 p_seeds = np.array([net(r.model, Xc_te)[:, 0] for r in cls_runs])
 truth_c = yc_te[:, 0].astype(int)
 majority = int(yc_tr.mean() >= 0.5)  # the majority class of the TRAIN labels
 last_change_up = (Xc_te[:, -1, 1] * f_std["change"] + f_mean["change"] > 0).astype(int)
-cls_pred = {f"majority class ('{'up' if majority else 'down'}' every year)": np.full(len(truth_c), majority),
-            "same direction as the last change": last_change_up,
-            f"LSTM (ensemble of {len(SEEDS)})": (p_seeds.mean(axis=0) > 0.5).astype(int)}
+cls_pred = {
+    f"majority class ('{'up' if majority else 'down'}' every year)": np.full(
+        len(truth_c), majority
+    ),
+    "same direction as the last change": last_change_up,
+    f"LSTM (ensemble of {len(SEEDS)})": (p_seeds.mean(axis=0) > 0.5).astype(int),
+}
 seed_acc = [np.mean(truth_c == (p > 0.5)) for p in p_seeds]
 cls_ci = {k: bootstrap_ci(truth_c, v, n_boot=N_BOOT, seed=0) for k, v in cls_pred.items()}
-cls_table = pd.DataFrame({k: {"accuracy": c.value, "95 % CI low": c.low, "95 % CI high": c.high}
-                          for k, c in cls_ci.items()}).T
-cls_table.round(3).rename_axis(f"test years {test_years[0]}-{test_years[-1]} ({len(truth_c)} windows)")
+cls_table = pd.DataFrame(
+    {
+        k: {"accuracy": c.value, "95 % CI low": c.low, "95 % CI high": c.high}
+        for k, c in cls_ci.items()
+    }
+).T
+cls_table.round(3).rename_axis(
+    f"test years {test_years[0]}-{test_years[-1]} ({len(truth_c)} windows)"
+)
 
 # %%
 lstm_cls = cls_pred[f"LSTM (ensemble of {len(SEEDS)})"]
-print(f"LSTM single seeds: accuracy {fmt_mean_sd(seed_acc, 3)}; best epochs {[r.best_epoch for r in cls_runs]}")
+print(
+    f"LSTM single seeds: accuracy {fmt_mean_sd(seed_acc, 3)}; best epochs {[r.best_epoch for r in cls_runs]}"
+)
 only_lstm, only_rule, p_mc = helpers.stats.mcnemar(truth_c, lstm_cls, last_change_up)
-print(f"McNemar, LSTM vs last-change rule: {only_lstm} years only the LSTM gets right, "
-      f"{only_rule} only the rule; p = {p_mc:.3f}")
-print(classification_report(truth_c, lstm_cls, target_names=["down", "up"], digits=3, zero_division=0))
+print(
+    f"McNemar, LSTM vs last-change rule: {only_lstm} years only the LSTM gets right, "
+    f"{only_rule} only the rule; p = {p_mc:.3f}"
+)
+print(
+    classification_report(truth_c, lstm_cls, target_names=["down", "up"], digits=3, zero_division=0)
+)
 
 # %%
-fig = helpers.plot_confusion_matrix(truth_c, lstm_cls, labels=("down", "up"),
-                                    title=f"LSTM ensemble, test years {test_years[0]}-{test_years[-1]}")
+fig = helpers.plot_confusion_matrix(
+    truth_c,
+    lstm_cls,
+    labels=("down", "up"),
+    title=f"LSTM ensemble, test years {test_years[0]}-{test_years[-1]}",
+)
 plt.show()
 
 # %% [markdown]
@@ -871,8 +1164,10 @@ plt.show()
 # %%
 co2_weekly = helpers.load_co2()
 co2 = co2_weekly.resample("MS").mean()
-print(f"{len(co2_weekly)} weekly readings -> {len(co2)} months; "
-      f"{int(co2.isna().sum())} months without a reading, interpolated")
+print(
+    f"{len(co2_weekly)} weekly readings -> {len(co2)} months; "
+    f"{int(co2.isna().sum())} months without a reading, interpolated"
+)
 co2 = co2.interpolate()
 c, cdates = co2.to_numpy(), co2.index
 C_FIT, C_TRAIN, H2, W2 = cdates.get_loc("1990-01-01"), cdates.get_loc("1994-01-01"), 24, 24
@@ -881,10 +1176,13 @@ C_ORIGINS = np.arange(C_TRAIN - 1, len(c) - H2, M)  # Dec 1993 .. Dec 1999
 D = np.r_[np.full(M, np.nan), c[M:] - c[:-M]]
 D_mu, D_sd = np.nanmean(D[:C_FIT]), np.nanstd(D[:C_FIT])
 Dz = (D - D_mu) / D_sd
-print(f"annual increase on the fit months: {D_mu:.2f} ± {D_sd:.2f} ppm; "
-      f"test origins {[f'{cdates[o]:%Y-%m}' for o in C_ORIGINS]}")
+print(
+    f"annual increase on the fit months: {D_mu:.2f} ± {D_sd:.2f} ppm; "
+    f"test origins {[f'{cdates[o]:%Y-%m}' for o in C_ORIGINS]}"
+)
 
 # %%
+# long-cell: one experiment that runs as a unit
 def co2_windows(origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Inputs (last W2 standardised increases up to each origin) and the next H2 increases."""
     X = np.stack([Dz[o - W2 + 1 : o + 1] for o in origins])[:, :, None]
@@ -904,50 +1202,110 @@ def co2_level(D_hat: np.ndarray, origins: np.ndarray) -> np.ndarray:
 fit_origins = np.arange(M + W2 - 1, C_FIT - H2)  # every path target inside the fit months
 val_origins = np.arange(C_FIT - 1, C_TRAIN - H2)  # every path target inside the validation months
 with Timer() as t_co2:
-    co2_runs = [fit(lstm(W2, seed, n_out=H2), batches(*co2_windows(fit_origins), seed, size=32),
-                    batches(*co2_windows(val_origins), shuffle=False, size=32),
-                    epochs=EPOCHS, patience=PATIENCE, quiet=True) for seed in SEEDS]
-print(f"{len(fit_origins)} fit windows, {len(val_origins)} validation windows; best epochs "
-      f"{[r.best_epoch for r in co2_runs]}, stopped early: {all(r.stopped_early for r in co2_runs)} "
-      f"({t_co2.seconds:.0f} s)")
+    co2_runs = [
+        fit(
+            lstm(W2, seed, n_out=H2),
+            batches(*co2_windows(fit_origins), seed, size=32),
+            batches(*co2_windows(val_origins), shuffle=False, size=32),
+            epochs=EPOCHS,
+            patience=PATIENCE,
+            quiet=True,
+        )
+        for seed in SEEDS
+    ]
+print(
+    f"{len(fit_origins)} fit windows, {len(val_origins)} validation windows; best epochs "
+    f"{[r.best_epoch for r in co2_runs]}, stopped early: {all(r.stopped_early for r in co2_runs)} "
+    f"({t_co2.seconds:.0f} s)"
+)
 
 # %%
+# long-cell: one experiment that runs as a unit
 cT = C_ORIGINS[:, None] + np.arange(1, H2 + 1)  # (origin, horizon) positions
 years_ahead = (np.arange(H2) // M + 1)[None]  # 1 for h <= 12, 2 beyond
-co2_ets = ETSModel(co2.iloc[:C_TRAIN], error="add", trend="add", seasonal="add", seasonal_periods=M).fit(disp=False)
+co2_ets = ETSModel(
+    co2.iloc[:C_TRAIN], error="add", trend="add", seasonal="add", seasonal_periods=M
+).fit(disp=False)
 co2_fc = {
     "seasonal naive": c[cT - M * years_ahead],
     "seasonal naive + drift": c[cT - M * years_ahead] + years_ahead * np.nanmean(D[:C_TRAIN]),
-    "ETS": np.stack([ETSModel(co2.iloc[: o + 1], error="add", trend="add", seasonal="add", seasonal_periods=M)
-                     .smooth(co2_ets.params).forecast(H2).to_numpy() for o in C_ORIGINS]),
+    "ETS": np.stack(
+        [
+            ETSModel(
+                co2.iloc[: o + 1], error="add", trend="add", seasonal="add", seasonal_periods=M
+            )
+            .smooth(co2_ets.params)
+            .forecast(H2)
+            .to_numpy()
+            for o in C_ORIGINS
+        ]
+    ),
 }
-co2_seeds = np.array([co2_level(net(r.model, co2_windows(C_ORIGINS)[0]) * D_sd + D_mu, C_ORIGINS) for r in co2_runs])
+co2_seeds = np.array(
+    [co2_level(net(r.model, co2_windows(C_ORIGINS)[0]) * D_sd + D_mu, C_ORIGINS) for r in co2_runs]
+)
 co2_fc["LSTM"] = co2_seeds.mean(axis=0)
 c_truth, c_scale = c[cT], seasonal_mae_scale(c[:C_TRAIN], M)
-co2_ci = {k: bootstrap_ci(c_truth.ravel(), v.ravel(), rmse, n_boot=N_BOOT, seed=0) for k, v in co2_fc.items()}
-co2_table = pd.DataFrame({k: {**score(c_truth.ravel(), v.ravel(), c_scale),
-                              "RMSE 95% CI / sd": f"[{co2_ci[k].low:.2f}, {co2_ci[k].high:.2f}]"}
-                          for k, v in co2_fc.items()}).T
+co2_ci = {
+    k: bootstrap_ci(c_truth.ravel(), v.ravel(), rmse, n_boot=N_BOOT, seed=0)
+    for k, v in co2_fc.items()
+}
+co2_table = pd.DataFrame(
+    {
+        k: {
+            **score(c_truth.ravel(), v.ravel(), c_scale),
+            "RMSE 95% CI / sd": f"[{co2_ci[k].low:.2f}, {co2_ci[k].high:.2f}]",
+        }
+        for k, v in co2_fc.items()
+    }
+).T
 co2_seed_scores = pd.DataFrame([score(c_truth.ravel(), p.ravel(), c_scale) for p in co2_seeds])
-co2_table.loc["LSTM (single seeds, mean)"] = [co2_seed_scores["RMSE"].mean(), co2_seed_scores["MASE"].mean(),
-                                               f"sd {mean_sd(co2_seed_scores['RMSE'])[1]:.2f} over seeds"]
+co2_table.loc["LSTM (single seeds, mean)"] = [
+    co2_seed_scores["RMSE"].mean(),
+    co2_seed_scores["MASE"].mean(),
+    f"sd {mean_sd(co2_seed_scores['RMSE'])[1]:.2f} over seeds",
+]
 co2_table[["RMSE", "MASE"]] = co2_table[["RMSE", "MASE"]].astype(float).round(3)
-co2_table.rename(index={"LSTM": f"LSTM (ensemble of {len(SEEDS)})"}).rename_axis(f"{cT.size} forecasts, h = 1..24")
+co2_table.rename(index={"LSTM": f"LSTM (ensemble of {len(SEEDS)})"}).rename_axis(
+    f"{cT.size} forecasts, h = 1..24"
+)
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: the CO2 record, the paths from two origins, and the error by horizon
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [2, 1]})
 shade(ax1, cdates, C_PERIODS)
 ax1.plot(cdates, c, color=COLORS["observed"], lw=1, label="observed")
 for i in [0, 4]:
     for k, style in [("seasonal naive + drift", ":"), ("ETS", "-"), ("LSTM", "-")]:
-        ax1.plot(cdates[cT[i]], co2_fc[k][i], color=COLORS[k], ls=style, lw=1.5, label=k if i == 0 else None)
-ax1.set(xlim=(cdates[C_FIT - 48], cdates[-1]), ylim=(c[C_FIT - 48] - 3, c.max() + 3), ylabel="CO$_2$ (ppm)",
-        title=f"Mauna Loa CO$_2$: 24-month paths from {cdates[C_ORIGINS[0]]:%b %Y} and {cdates[C_ORIGINS[4]]:%b %Y}")
+        ax1.plot(
+            cdates[cT[i]],
+            co2_fc[k][i],
+            color=COLORS[k],
+            ls=style,
+            lw=1.5,
+            label=k if i == 0 else None,
+        )
+ax1.set(
+    xlim=(cdates[C_FIT - 48], cdates[-1]),
+    ylim=(c[C_FIT - 48] - 3, c.max() + 3),
+    ylabel="CO$_2$ (ppm)",
+    title=f"Mauna Loa CO$_2$: 24-month paths from {cdates[C_ORIGINS[0]]:%b %Y} and {cdates[C_ORIGINS[4]]:%b %Y}",
+)
 ax1.legend(fontsize=7, ncol=2, loc="upper left")
 for k, v in co2_fc.items():
-    ax2.plot(range(1, H2 + 1), np.sqrt(((v - c_truth) ** 2).mean(axis=0)), color=COLORS[k], marker=".", label=k)
-ax2.set(xlabel="horizon h (months ahead)", ylabel=f"RMSE (ppm) over {len(C_ORIGINS)} origins", title="Error by horizon")
+    ax2.plot(
+        range(1, H2 + 1),
+        np.sqrt(((v - c_truth) ** 2).mean(axis=0)),
+        color=COLORS[k],
+        marker=".",
+        label=k,
+    )
+ax2.set(
+    xlabel="horizon h (months ahead)",
+    ylabel=f"RMSE (ppm) over {len(C_ORIGINS)} origins",
+    title="Error by horizon",
+)
 ax2.legend(fontsize=7)
 fig.tight_layout()
 plt.show()
@@ -973,7 +1331,10 @@ plt.show()
 # long-cell: the record lists every table of the notebook
 def interval_of(table: pd.DataFrame, row: str) -> dict:
     """{"value", "ci95"} of a row's RMSE in a comparison table."""
-    return {"value": table.loc[row, "RMSE"], "ci95": [table.loc[row, "RMSE CI low"], table.loc[row, "RMSE CI high"]]}
+    return {
+        "value": table.loc[row, "RMSE"],
+        "ci95": [table.loc[row, "RMSE CI low"], table.loc[row, "RMSE CI high"]],
+    }
 
 
 headline = {
@@ -991,12 +1352,23 @@ headline = {
 }
 _ = helpers.record_results(
     "08_time_series_forecasting",
-    data_sizes={"airline_fit_months": N_FIT, "airline_validation_months": N_TRAIN - N_FIT,
-                "airline_test_months": len(y) - N_TRAIN, "rolling_origins": len(ORIGINS), "lstm_seeds": len(SEEDS),
-                "sunspot_test_windows": len(truth_c), "co2_test_forecasts": int(cT.size)},
+    data_sizes={
+        "airline_fit_months": N_FIT,
+        "airline_validation_months": N_TRAIN - N_FIT,
+        "airline_test_months": len(y) - N_TRAIN,
+        "rolling_origins": len(ORIGINS),
+        "lstm_seeds": len(SEEDS),
+        "sunspot_test_windows": len(truth_c),
+        "co2_test_forecasts": int(cT.size),
+    },
     headline=headline,
-    choices={"ets_form": ETS_FORM, "sarima_order": [list(ORDER[0]), list(ORDER[1])], "lstm_target": KIND,
-             "lstm_window": W_BEST, "lstm_refit_epochs": E_REFIT},
+    choices={
+        "ets_form": ETS_FORM,
+        "sarima_order": [list(ORDER[0]), list(ORDER[1])],
+        "lstm_target": KIND,
+        "lstm_window": W_BEST,
+        "lstm_refit_epochs": E_REFIT,
+    },
     validation_table=val_table.to_dict(orient="index"),
     rolling_one_step=table_one.to_dict(orient="index"),
     rolling_12m_paths=table_path.to_dict(orient="index"),
@@ -1046,31 +1418,44 @@ _ = helpers.record_results(
 #    year (1957–1960). Is the LSTM's gap to SARIMA the same every year?
 # 3. **Turning points.** For the sunspot classifier, compute the accuracy on the test years where
 #    the last change and the next change have **different** signs. Which method wins there?
-#
+
+# %% [markdown] tags=["solution"]
 # ## Solutions
 
-# %%
+# %% tags=["solution"]
 # Exercise 1: seasonal naive + mean growth up to each origin ("drift" on the log scale)
 drift = np.stack([np.exp(z[T_POS[i] - M] + np.nanmean(d[: o + 1])) for i, o in enumerate(ORIGINS)])
-rivals = {"seasonal naive + drift": drift, "growth persistence": one["growth persistence"], "SARIMA": one["SARIMA"]}
-pd.Series({k: rmse(truth.ravel(), v.ravel()) for k, v in rivals.items()}, name="one-step test RMSE").round(2)
+rivals = {
+    "seasonal naive + drift": drift,
+    "growth persistence": one["growth persistence"],
+    "SARIMA": one["SARIMA"],
+}
+pd.Series(
+    {k: rmse(truth.ravel(), v.ravel()) for k, v in rivals.items()}, name="one-step test RMSE"
+).round(2)
 
-# %%
+# %% tags=["solution"]
 # Exercise 2: one-step RMSE per test year (row i of each array is the year after origin i)
-per_year = {k: [rmse(truth[i], one[k][i]) for i in range(len(ORIGINS))] for k in ["seasonal naive", "SARIMA", "LSTM"]}
+per_year = {
+    k: [rmse(truth[i], one[k][i]) for i in range(len(ORIGINS))]
+    for k in ["seasonal naive", "SARIMA", "LSTM"]
+}
 pd.DataFrame(per_year, index=[dates[o + 1].year for o in ORIGINS]).round(1)
 
-# %%
+# %% tags=["solution"]
 # Exercise 3: accuracy at the turning points of the sunspot test years
 turn = truth_c != last_change_up
 print(f"{turn.sum()} turning points among {len(turn)} test years")
-print(f"last-change rule: {np.mean(truth_c[turn] == last_change_up[turn]):.2f}  "
-      f"LSTM: {np.mean(truth_c[turn] == lstm_cls[turn]):.2f}  majority: {np.mean(truth_c[turn] == majority):.2f}")
+print(
+    f"last-change rule: {np.mean(truth_c[turn] == last_change_up[turn]):.2f}  "
+    f"LSTM: {np.mean(truth_c[turn] == lstm_cls[turn]):.2f}  majority: {np.mean(truth_c[turn] == majority):.2f}"
+)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # At turning points the last-change rule is wrong by construction (its accuracy there is 0), so
 # any skill on those years comes from knowing where the series stands in its cycle.
-#
+
+# %% [markdown]
 # ## Further reading
 #
 # - Hochreiter, S., & Schmidhuber, J. (1997). Long short-term memory. *Neural Computation*, 9(8).
