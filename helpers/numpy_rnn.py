@@ -182,8 +182,12 @@ def lstm_backward(
     hs, _, _, gates = lstm_forward(x, W, U, b, h_init, c_init, return_gates=True)
     h_prev = np.concatenate([h_init[:, None], hs[:, :-1]], axis=1)
     c_prev = np.concatenate([c_init[:, None], gates["c"][:, :-1]], axis=1)
-    grads = {"kernel": np.zeros_like(W), "recurrent_kernel": np.zeros_like(U),
-             "bias": np.zeros_like(b), "x": np.zeros_like(x)}
+    grads = {
+        "kernel": np.zeros_like(W),
+        "recurrent_kernel": np.zeros_like(U),
+        "bias": np.zeros_like(b),
+        "x": np.zeros_like(x),
+    }
     dh_next = np.zeros((batch, units), dtype=x.dtype)  # ∂L/∂h_t arriving from step t+1
     dc_next = np.zeros((batch, units), dtype=x.dtype)  # ∂L/∂c_t arriving from step t+1
     for t in reversed(range(steps)):
@@ -192,10 +196,12 @@ def lstm_backward(
         dh = d_hidden[:, t] + dh_next
         dc = dh * o * (1.0 - tanh_c**2) + dc_next  # h_t = o_t ⊙ tanh(c_t), plus the cell path
         dz = np.concatenate(
-            [dc * g * i * (1.0 - i),  # input gate (sigmoid)
-             dc * c_prev[:, t] * f * (1.0 - f),  # forget gate (sigmoid)
-             dc * i * (1.0 - g**2),  # candidate g_t (tanh)
-             dh * tanh_c * o * (1.0 - o)],  # output gate (sigmoid)
+            [
+                dc * g * i * (1.0 - i),  # input gate (sigmoid)
+                dc * c_prev[:, t] * f * (1.0 - f),  # forget gate (sigmoid)
+                dc * i * (1.0 - g**2),  # candidate g_t (tanh)
+                dh * tanh_c * o * (1.0 - o),
+            ],  # output gate (sigmoid)
             axis=1,
         )
         grads["kernel"] += x[:, t].T @ dz

@@ -27,14 +27,18 @@ def make_windows(
         if target is None:
             target = values[:, 0]
     if values.ndim != 2:
-        raise ValueError(f"features must be 1-D (T,) or 2-D (T, n_features); got shape {values.shape}.")
+        raise ValueError(
+            f"features must be 1-D (T,) or 2-D (T, n_features); got shape {values.shape}."
+        )
     if target is None:
         raise ValueError("With several feature columns, pass `target=` (one value per time step).")
     tgt = np.asarray(target, dtype="float64")
     if tgt.shape != (len(values),):
         raise ValueError(f"target must have shape ({len(values)},) like features; got {tgt.shape}.")
     if window < 1 or horizon < 1:
-        raise ValueError(f"window and horizon must be >= 1; got window={window}, horizon={horizon}.")
+        raise ValueError(
+            f"window and horizon must be >= 1; got window={window}, horizon={horizon}."
+        )
     n = len(values) - window - horizon + 1
     if n < 1:
         raise ValueError(
@@ -54,7 +58,9 @@ def window_target_positions(length: int, window: int, horizon: int = 1) -> np.nd
         )
     n = length - window - horizon + 1
     if n < 1:
-        raise ValueError(f"Series of length {length} is too short for window={window} + horizon={horizon}.")
+        raise ValueError(
+            f"Series of length {length} is too short for window={window} + horizon={horizon}."
+        )
     return np.arange(window, window + n)
 
 
@@ -122,10 +128,16 @@ def mape(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 def forecast_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     """RMSE, MAE and MAPE (%) of a forecast, as a dict."""
-    return {"RMSE": rmse(y_true, y_pred), "MAE": mae(y_true, y_pred), "MAPE %": mape(y_true, y_pred)}
+    return {
+        "RMSE": rmse(y_true, y_pred),
+        "MAE": mae(y_true, y_pred),
+        "MAPE %": mape(y_true, y_pred),
+    }
 
 
-def metrics_table(y_true: np.ndarray, forecasts: Mapping[str, np.ndarray], decimals: int = 2) -> pd.DataFrame:
+def metrics_table(
+    y_true: np.ndarray, forecasts: Mapping[str, np.ndarray], decimals: int = 2
+) -> pd.DataFrame:
     """A table with one row of RMSE / MAE / MAPE per named forecast of the same targets."""
     rows = {name: forecast_metrics(y_true, pred) for name, pred in forecasts.items()}
     return pd.DataFrame.from_dict(rows, orient="index").round(decimals)
@@ -135,7 +147,9 @@ def _pair(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarra
     t = np.asarray(y_true, dtype="float64")
     p = np.asarray(y_pred, dtype="float64")
     if t.shape != p.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape; got {t.shape} and {p.shape}.")
+        raise ValueError(
+            f"y_true and y_pred must have the same shape; got {t.shape} and {p.shape}."
+        )
     if t.size == 0:
         raise ValueError("Empty arrays: nothing to score.")
     return t, p

@@ -7,12 +7,12 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-from helpers.numpy_rnn import (  # noqa: E402
+from helpers.numpy_rnn import (
     gru_forward,
     lstm_backward,
     lstm_forward,
@@ -23,7 +23,9 @@ from helpers.numpy_rnn import (  # noqa: E402
 )
 
 
-def _keras_run(layer_cls, x: np.ndarray, units: int, states: list[np.ndarray] | None, seed: int = 0):
+def _keras_run(
+    layer_cls, x: np.ndarray, units: int, states: list[np.ndarray] | None, seed: int = 0
+):
     """Build a Keras recurrent layer with random (non-default) weights and run it on x."""
     rng = np.random.default_rng(seed)
     layer = layer_cls(units, return_sequences=True, return_state=True)
@@ -35,7 +37,7 @@ def _keras_run(layer_cls, x: np.ndarray, units: int, states: list[np.ndarray] | 
 
 
 @pytest.mark.parametrize(
-    "batch,steps,with_state", [(3, 7, False), (1, 5, True), (2, 1, True), (1, 1, False)]
+    ("batch", "steps", "with_state"), [(3, 7, False), (1, 5, True), (2, 1, True), (1, 1, False)]
 )
 def test_lstm_forward_matches_keras(batch: int, steps: int, with_state: bool) -> None:
     rng = np.random.default_rng(1)
@@ -59,7 +61,9 @@ def test_lstm_forward_matches_keras(batch: int, steps: int, with_state: bool) ->
     np.testing.assert_allclose(gates["o"] * np.tanh(gates["c"]), seq_k, atol=1e-5)
 
 
-@pytest.mark.parametrize("batch,steps,with_state", [(3, 6, False), (1, 4, True), (2, 1, True)])
+@pytest.mark.parametrize(
+    ("batch", "steps", "with_state"), [(3, 6, False), (1, 4, True), (2, 1, True)]
+)
 def test_rnn_forward_matches_keras(batch: int, steps: int, with_state: bool) -> None:
     rng = np.random.default_rng(2)
     x = rng.normal(size=(batch, steps, 3)).astype("float32")
@@ -80,7 +84,7 @@ def test_lstm_returns_three_items_without_gates() -> None:
 
 
 @pytest.mark.parametrize(
-    "x_shape,k_shape,r_shape,b_shape,match",
+    ("x_shape", "k_shape", "r_shape", "b_shape", "match"),
     [
         ((5, 3), (3, 8), (2, 8), (8,), "rank 2"),
         ((1, 5, 3), (4, 8), (2, 8), (8,), "kernel must have shape"),
@@ -196,7 +200,9 @@ def test_chunked_truncation_equals_separate_chunks() -> None:
 # ---------------------------------------------------------------- LSTM backward pass
 
 
-def _lstm_problem(batch: int, steps: int, with_state: bool, features: int = 3, units: int = 4, seed: int = 3):
+def _lstm_problem(
+    batch: int, steps: int, with_state: bool, features: int = 3, units: int = 4, seed: int = 3
+):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, steps, features))
     kernel = rng.normal(scale=0.5, size=(features, 4 * units))
@@ -215,7 +221,7 @@ def _rel(a: np.ndarray, b: np.ndarray) -> float:
 CASES = [(2, 5, True), (1, 4, True), (3, 1, True), (1, 1, False), (2, 3, False)]
 
 
-@pytest.mark.parametrize("batch,steps,with_state", CASES)
+@pytest.mark.parametrize(("batch", "steps", "with_state"), CASES)
 def test_lstm_backward_matches_finite_differences(batch: int, steps: int, with_state: bool) -> None:
     x, W, U, b, dh, h0, c0 = _lstm_problem(batch, steps, with_state)
     inputs = {"x": x, "kernel": W, "recurrent_kernel": U, "bias": b}
@@ -223,8 +229,14 @@ def test_lstm_backward_matches_finite_differences(batch: int, steps: int, with_s
         inputs |= {"h0": h0, "c0": c0}
 
     def loss(args: dict[str, np.ndarray]) -> float:  # L = Σ d_hidden ⊙ hidden sequence
-        hs, _, _ = lstm_forward(args["x"], args["kernel"], args["recurrent_kernel"], args["bias"],
-                                args.get("h0"), args.get("c0"))
+        hs, _, _ = lstm_forward(
+            args["x"],
+            args["kernel"],
+            args["recurrent_kernel"],
+            args["bias"],
+            args.get("h0"),
+            args.get("c0"),
+        )
         return float(np.sum(hs * dh))
 
     grads = lstm_backward(x, W, U, b, dh, h0=h0, c0=c0)
@@ -242,7 +254,7 @@ def test_lstm_backward_matches_finite_differences(batch: int, steps: int, with_s
         assert _rel(grads[name], num) < 1e-7, (name, _rel(grads[name], num))
 
 
-@pytest.mark.parametrize("batch,steps,with_state", CASES)
+@pytest.mark.parametrize(("batch", "steps", "with_state"), CASES)
 def test_lstm_backward_matches_gradient_tape(batch: int, steps: int, with_state: bool) -> None:
     x, W, U, b, dh, h0, c0 = _lstm_problem(batch, steps, with_state, seed=4)
     units = U.shape[0]
@@ -257,7 +269,9 @@ def test_lstm_backward_matches_gradient_tape(batch: int, steps: int, with_state:
         loss = tf.reduce_sum(layer(x_, initial_state=[h0_, c0_]) * dh)
     tf_grads = tape.gradient(loss, [*layer.trainable_weights, x_, h0_, c0_])
     grads = lstm_backward(x, W, U, b, dh, h0=h0, c0=c0)
-    for name, g in zip(("kernel", "recurrent_kernel", "bias", "x", "h0", "c0"), tf_grads, strict=True):
+    for name, g in zip(
+        ("kernel", "recurrent_kernel", "bias", "x", "h0", "c0"), tf_grads, strict=True
+    ):
         assert _rel(grads[name], np.asarray(g)) < 1e-10, name
 
 
@@ -282,7 +296,9 @@ def test_lstm_backward_wrong_shapes_raise() -> None:
 # ---------------------------------------------------------------- GRU forward pass
 
 
-@pytest.mark.parametrize("batch,steps,with_state", [(3, 7, False), (1, 5, True), (2, 1, True), (1, 1, False)])
+@pytest.mark.parametrize(
+    ("batch", "steps", "with_state"), [(3, 7, False), (1, 5, True), (2, 1, True), (1, 1, False)]
+)
 def test_gru_forward_matches_keras(batch: int, steps: int, with_state: bool) -> None:
     rng = np.random.default_rng(5)
     x = rng.normal(size=(batch, steps, 4)).astype("float32")
@@ -299,8 +315,12 @@ def test_gru_forward_matches_keras(batch: int, steps: int, with_state: bool) -> 
 def test_gru_wrong_shapes_raise() -> None:
     x = np.zeros((2, 3, 4))
     with pytest.raises(ValueError, match="reset_after"):
-        gru_forward(x, np.zeros((4, 15)), np.zeros((5, 15)), np.zeros(15))  # a reset_after=False bias
+        gru_forward(
+            x, np.zeros((4, 15)), np.zeros((5, 15)), np.zeros(15)
+        )  # a reset_after=False bias
     with pytest.raises(ValueError, match="recurrent_kernel must have shape"):
-        gru_forward(x, np.zeros((4, 20)), np.zeros((5, 20)), np.zeros((2, 20)))  # LSTM-sized weights
+        gru_forward(
+            x, np.zeros((4, 20)), np.zeros((5, 20)), np.zeros((2, 20))
+        )  # LSTM-sized weights
     with pytest.raises(ValueError, match="h0 must have shape"):
         gru_forward(x, np.zeros((4, 15)), np.zeros((5, 15)), np.zeros((2, 15)), h0=np.zeros((2, 4)))

@@ -45,7 +45,9 @@ def test_target_is_product_of_marked_values() -> None:
     for row in range(100):
         marked = np.flatnonzero(X[row, :, MARKER])
         np.testing.assert_array_equal(marked, pos[row])
-        assert y[row] == pytest.approx(X[row, marked[0], VALUE] * X[row, marked[1], VALUE], rel=1e-6)
+        assert y[row] == pytest.approx(
+            X[row, marked[0], VALUE] * X[row, marked[1], VALUE], rel=1e-6
+        )
 
 
 def test_adding_target_is_sum_of_marked_values() -> None:
@@ -55,7 +57,9 @@ def test_adding_target_is_sum_of_marked_values() -> None:
 
 
 def test_first_half_places_markers_early() -> None:
-    _, _, pos = make_multiplication_data(300, length=20, seed=6, first_half=True, return_positions=True)
+    _, _, pos = make_multiplication_data(
+        300, length=20, seed=6, first_half=True, return_positions=True
+    )
     assert pos.max() < 10
     _, _, pos_all = make_multiplication_data(300, length=20, seed=6, return_positions=True)
     assert pos_all.max() >= 10  # without the option, markers land anywhere
@@ -81,9 +85,11 @@ def test_mean_baseline_mse() -> None:
     assert mean_baseline_mse(y_train, y_test) == pytest.approx(4.0)
 
 
-@pytest.mark.parametrize("kwargs", [{"n": 0}, {"n": 5, "length": 1}, {"n": 5, "length": 3, "first_half": True}])
+@pytest.mark.parametrize(
+    "kwargs", [{"n": 0}, {"n": 5, "length": 1}, {"n": 5, "length": 3, "first_half": True}]
+)
 def test_bad_arguments_raise(kwargs: dict) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"n must be|length"):
         make_multiplication_data(**kwargs)
 
 

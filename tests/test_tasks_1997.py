@@ -24,7 +24,7 @@ def _relative(X: np.ndarray, pos: np.ndarray, lengths: np.ndarray) -> np.ndarray
 
 
 def test_shapes_dtypes_and_padding() -> None:
-    X, y, pos, lengths = make_multiplication_1997(300, T=100, seed=1, return_info=True)
+    X, y, _pos, lengths = make_multiplication_1997(300, T=100, seed=1, return_info=True)
     assert (
         X.shape == (300, 110, 2)
         and X.dtype == np.float32
@@ -111,11 +111,11 @@ def test_short_t_keeps_the_last_step_free() -> None:
 
 def test_error_share() -> None:
     assert error_share(np.array([0.0, 0.0, 0.0, 0.0]), np.array([0.0, 0.039, 0.04, -0.5])) == 0.5
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="differ in size"):
         error_share(np.zeros(3), np.zeros(4))
 
 
 @pytest.mark.parametrize("kwargs", [{"n": 0}, {"n": 5, "T": 5}])
 def test_bad_arguments_raise(kwargs: dict) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be"):
         make_multiplication_1997(**kwargs)

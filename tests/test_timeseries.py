@@ -66,7 +66,7 @@ def test_windows_accept_pandas() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    ("kwargs", "message"),
     [
         ({"window": 0}, "window and horizon"),
         ({"window": 9, "horizon": 2}, "too short"),
@@ -89,7 +89,7 @@ def test_lag_forecast_persistence_and_seasonal() -> None:
     np.testing.assert_array_equal(lag_forecast(y, start=24, lag=1), np.arange(23.0, 29.0))
     np.testing.assert_array_equal(lag_forecast(y, start=24, lag=12), np.arange(12.0, 18.0))
     assert len(lag_forecast(y, start=24, lag=12)) == len(y) - 24
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Need 1 <= lag"):
         lag_forecast(y, start=5, lag=12)  # not enough history for a seasonal lag
 
 
@@ -116,7 +116,7 @@ def test_metrics_table_rows() -> None:
     assert table.loc["perfect", "RMSE"] == 0 and table.loc["off by one", "MAE"] == 1
 
 
-@pytest.mark.parametrize("window, horizon", [(3, -1), (3, 0), (0, 1), (-2, 1)])
+@pytest.mark.parametrize(("window", "horizon"), [(3, -1), (3, 0), (0, 1), (-2, 1)])
 def test_window_target_positions_reject_bad_sizes(window: int, horizon: int) -> None:
     # a negative horizon used to return positions past the end of the series, silently
     with pytest.raises(ValueError, match="window and horizon must be >= 1"):
@@ -127,9 +127,13 @@ def test_mase_scale_and_value() -> None:
     history = np.array([1.0, 2.0, 4.0, 7.0])  # naive errors 1, 2, 3 -> scale 2
     assert seasonal_mae_scale(history, m=1) == pytest.approx(2.0)
     assert seasonal_mae_scale(np.array([1.0, 5.0, 2.0, 5.0]), m=2) == pytest.approx(0.5)
-    assert mase(np.array([10.0, 12.0]), np.array([11.0, 9.0]), scale=2.0) == pytest.approx((1 + 3) / 2 / 2)
+    assert mase(np.array([10.0, 12.0]), np.array([11.0, 9.0]), scale=2.0) == pytest.approx(
+        (1 + 3) / 2 / 2
+    )
     # one scale per forecast (rolling origins with different histories)
-    assert mase(np.array([0.0, 0.0]), np.array([2.0, 2.0]), scale=np.array([1.0, 2.0])) == pytest.approx(1.5)
+    assert mase(
+        np.array([0.0, 0.0]), np.array([2.0, 2.0]), scale=np.array([1.0, 2.0])
+    ) == pytest.approx(1.5)
 
 
 def test_mase_of_seasonal_naive_in_sample_is_one() -> None:
