@@ -9,10 +9,10 @@ from typing import Any
 # Import helpers before TensorFlow (every setup cell does): these must be set before it loads.
 # TF_CPP_MIN_LOG_LEVEL=3 hides TensorFlow's C++ log lines up to ERROR: with op determinism on,
 # every model.fit logs a harmless "E0000 ... NodeDef mentions attribute use_unbounded_threadpool"
-# line that JupyterLab shows as a red error box (real failures still raise Python exceptions). TF_ENABLE_ONEDNN_OPTS=0 turns off the
-# oneDNN kernels, which TensorFlow picks by the CPU's instruction set (so results differed between
-# machines) and whose start-up line JupyterLab shows as a red stderr box; on the course's CPU
-# LSTMs it is also slightly faster.
+# line that JupyterLab shows as a red error box (real failures still raise Python exceptions).
+# TF_ENABLE_ONEDNN_OPTS=0 turns off oneDNN's graph rewrites, whose start-up line JupyterLab shows
+# as a red stderr box; on the course's small CPU LSTMs it is also slightly faster. (It does not
+# pin the CPU kernels: see CONTRIBUTING, "Reproducible numbers".)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # tqdm.auto (imported by Optuna and by the download bars) warns in notebooks without ipywidgets;
