@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from clean_notebooks import clean, dumps
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -74,7 +77,11 @@ def run_one(path: Path, out_path: Path, log_path: Path) -> tuple[bool, str]:
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=None,
+        kernel_name="python3",
+        record_timing=False,  # no execution timestamps: a re-run changes outputs only
+        resources={"metadata": {"path": str(path.parent)}},
     )
     ok, error = True, ""
     with open(log_path, "w", encoding="utf-8") as log:
@@ -87,7 +94,8 @@ def run_one(path: Path, out_path: Path, log_path: Path) -> tuple[bool, str]:
             error = lines[-1] if lines else "a cell failed"
         except Exception as exc:
             ok, error = False, f"{type(exc).__name__}: {exc}"
-    nbformat.write(nb, out_path)  # executed outputs, including the failing cell's traceback
+    # executed outputs (including a failing cell's traceback), without volatile metadata
+    out_path.write_text(dumps(clean(json.loads(nbformat.writes(nb)))), encoding="utf-8")
     return ok, error
 
 
@@ -102,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for name in ("traitlets", "nbclient", "jupyter_client", "asyncio"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("MPLBACKEND", "Agg")
 
