@@ -30,7 +30,7 @@
 # **Prerequisites**: 02 (recurrent networks, BPTT), 04 (the LSTM cell), 06 (text in Keras,
 # bootstrap intervals from `helpers.stats`). Exercise 2 uses the Korean reviews of 07.
 #
-# **Time to run**: about 13 minutes in the full profile as measured on 2 shared CPU cores (other jobs running;
+# **Time to run**: about 11 minutes in the full profile as measured on 2 shared CPU cores (other jobs running;
 # the budget is 8 minutes on a quiet machine), about 25 s of CPU time in the smoke profile.
 
 # %% [markdown] tags=["colab-badge"]
