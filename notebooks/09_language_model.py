@@ -52,7 +52,9 @@ if "google.colab" in sys.modules:
     if not os.path.isdir(COURSE):
         subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
         subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
     sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
     os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
 
@@ -103,8 +105,10 @@ T_START = time.perf_counter()
 # NBVAL_CHECK_OUTPUT
 V_DEMO = 65
 uniform_nll = np.full(1000, np.log(V_DEMO))  # -ln(1/V) at every one of 1000 positions
-print(f"uniform over {V_DEMO}: perplexity {lm.perplexity(uniform_nll):.2f}, "
-      f"{lm.bits_per_char(uniform_nll):.4f} bits per character (log2 {V_DEMO} = {math.log2(V_DEMO):.4f})")
+print(
+    f"uniform over {V_DEMO}: perplexity {lm.perplexity(uniform_nll):.2f}, "
+    f"{lm.bits_per_char(uniform_nll):.4f} bits per character (log2 {V_DEMO} = {math.log2(V_DEMO):.4f})"
+)
 
 # %% [markdown]
 # ## 2. The data: Tiny Shakespeare, split by position
@@ -128,7 +132,9 @@ val_text, test_text = (s[: helpers.pick(full=len(s), smoke=5_000)] for s in (val
 vocab = lm.CharVocab.from_text(train_text)
 train_ids, val_ids, test_ids = (vocab.encode(s) for s in (train_text, val_text, test_text))
 V = len(vocab)
-print(f"characters  train {len(train_text):,}  validation {len(val_text):,}  test {len(test_text):,}")
+print(
+    f"characters  train {len(train_text):,}  validation {len(val_text):,}  test {len(test_text):,}"
+)
 print(f"vocabulary: {V} symbols from the training text: {''.join(vocab.chars)!r}")
 print("--- the first 200 characters ---")
 print(train_text[:200])
@@ -160,8 +166,10 @@ def uniform_nll_of(ids):
     return np.full(len(ids) - 1, np.log(V))
 
 
-print(f"validation bpc  uniform {lm.bits_per_char(uniform_nll_of(val_ids)):.3f}   "
-      f"unigram {lm.bits_per_char(unigram_nll(val_ids)):.3f}")
+print(
+    f"validation bpc  uniform {lm.bits_per_char(uniform_nll_of(val_ids)):.3f}   "
+    f"unigram {lm.bits_per_char(unigram_nll(val_ids)):.3f}"
+)
 
 # %% [markdown]
 # Knowing only which letters are common saves about 1.2 bits per character: 'e', space and 't'
@@ -190,8 +198,10 @@ kn = lm.KneserNeyLM(V, max_order=MAX_ORDER).fit(train_ids)
 ngram_val = {n: lm.bits_per_char(kn.nll(val_ids, n)) for n in range(1, MAX_ORDER + 1)}
 NGRAM_ORDER = min(ngram_val, key=ngram_val.get)
 print("validation bpc by order: " + "  ".join(f"{n}: {b:.3f}" for n, b in ngram_val.items()))
-print(f"chosen on validation: order {NGRAM_ORDER} ({ngram_val[NGRAM_ORDER]:.3f} bpc)   "
-      f"fit + scoring {time.perf_counter() - t0:.1f} s")
+print(
+    f"chosen on validation: order {NGRAM_ORDER} ({ngram_val[NGRAM_ORDER]:.3f} bpc)   "
+    f"fit + scoring {time.perf_counter() - t0:.1f} s"
+)
 
 # %%
 # extra code: validation bpc against the n-gram order
@@ -199,8 +209,11 @@ fig, ax = plt.subplots(figsize=(6, 3.2))
 ax.plot(list(ngram_val), list(ngram_val.values()), "o-", label="Kneser–Ney n-gram")
 ax.axhline(math.log2(V), color="grey", ls=":", label=r"uniform, $\log_2 V$")
 ax.plot([NGRAM_ORDER], [ngram_val[NGRAM_ORDER]], "r*", ms=14, label="chosen order")
-ax.set(xlabel="order $n$ (context of $n-1$ characters)", ylabel="validation bits per char",
-       title="n-gram order chosen on validation text")
+ax.set(
+    xlabel="order $n$ (context of $n-1$ characters)",
+    ylabel="validation bits per char",
+    title="n-gram order chosen on validation text",
+)
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -235,7 +248,9 @@ dense = keras.layers.Dense(V_DEMO)  # 65 outputs in every profile, so the printe
 wrapped = keras.layers.TimeDistributed(dense)  # the same Dense layer, hence the same weights
 h_demo = np.random.default_rng(0).normal(size=(2, 7, 16)).astype("float32")  # (batch, steps, units)
 diff = np.abs(np.asarray(dense(h_demo)) - np.asarray(wrapped(h_demo))).max()
-print(f"Dense on (2, 7, 16) -> {tuple(dense(h_demo).shape)};  max |Dense - TimeDistributed(Dense)| < 1e-6: {diff < 1e-6}")
+print(
+    f"Dense on (2, 7, 16) -> {tuple(dense(h_demo).shape)};  max |Dense - TimeDistributed(Dense)| < 1e-6: {diff < 1e-6}"
+)
 
 # %% [markdown]
 # The main configuration of this notebook (notebook 10 tunes it): 256 LSTM units, an embedding of
@@ -245,16 +260,30 @@ print(f"Dense on (2, 7, 16) -> {tuple(dense(h_demo).shape)};  max |Dense - TimeD
 
 # %%
 CONFIG = lm.LMConfig(
-    units=helpers.pick(full=256, smoke=32), layers=1, embed_dim=32, seq_len=100,
-    batch_size=64, learning_rate=4e-3, cosine_decay=True,
+    units=helpers.pick(full=256, smoke=32),
+    layers=1,
+    embed_dim=32,
+    seq_len=100,
+    batch_size=64,
+    learning_rate=4e-3,
+    cosine_decay=True,
     jit_compile=False,  # XLA is off anyway while TensorFlow's op determinism is on (helpers.setup)
 )
 u, d = CONFIG.units, CONFIG.embed_dim
 model_demo = lm.build_char_lm(V, units=u, layers=1, embed_dim=d)
 by_hand = {"embed": V * d, "lstm_0": 4 * (u * (d + u) + u), "logits": u * V + V}
-pd.DataFrame([{"layer": lay.name, "class": type(lay).__name__, "output shape": str(lay.output.shape),
-               "parameters (Keras)": lay.count_params(), "by hand": by_hand[lay.name]}
-              for lay in model_demo.layers[1:]]).set_index("layer")
+pd.DataFrame(
+    [
+        {
+            "layer": lay.name,
+            "class": type(lay).__name__,
+            "output shape": str(lay.output.shape),
+            "parameters (Keras)": lay.count_params(),
+            "by hand": by_hand[lay.name],
+        }
+        for lay in model_demo.layers[1:]
+    ]
+).set_index("layer")
 
 # %% [markdown]
 # ## 5. Training on chunks: truncated BPTT, stateless vs stateful
@@ -295,10 +324,22 @@ runs = {}
 for stateful in (False, True):
     name = "stateful" if stateful else "stateless"
     cfg = lm.LMConfig(**{**SMALL.as_dict(), "stateful": stateful})
-    runs[name] = lm.train_char_lm(cfg, train_ids, val_ids, vocab_size=V, epochs=COMPARE_EPOCHS,
-                                  steps_per_epoch=STEPS, seed=SEED, prefix=f"{name:9s} ")
+    runs[name] = lm.train_char_lm(
+        cfg,
+        train_ids,
+        val_ids,
+        vocab_size=V,
+        epochs=COMPARE_EPOCHS,
+        steps_per_epoch=STEPS,
+        seed=SEED,
+        prefix=f"{name:9s} ",
+    )
 MODE = min(runs, key=lambda k: runs[k].val_bpc)
-print(f"chosen on validation: {MODE} (" + ", ".join(f"{k} {r.val_bpc:.3f}" for k, r in runs.items()) + " bpc)")
+print(
+    f"chosen on validation: {MODE} ("
+    + ", ".join(f"{k} {r.val_bpc:.3f}" for k, r in runs.items())
+    + " bpc)"
+)
 
 # %% [markdown]
 # After the same two passes over the training text, stateful training is ahead on validation by
@@ -312,21 +353,38 @@ print(f"chosen on validation: {MODE} (" + ", ".join(f"{k} {r.val_bpc:.3f}" for k
 # %%
 EPOCHS = helpers.pick(full=5, smoke=1)
 main_cfg = lm.LMConfig(**{**CONFIG.as_dict(), "stateful": MODE == "stateful"})
-main = lm.train_char_lm(main_cfg, train_ids, val_ids, vocab_size=V, epochs=EPOCHS, steps_per_epoch=STEPS,
-                        seed=SEED, prefix="main LSTM ")
+main = lm.train_char_lm(
+    main_cfg,
+    train_ids,
+    val_ids,
+    vocab_size=V,
+    epochs=EPOCHS,
+    steps_per_epoch=STEPS,
+    seed=SEED,
+    prefix="main LSTM ",
+)
 model = main.model
-print(f"main LSTM ({MODE}, {main.params:,} parameters): best validation {main.val_bpc:.3f} bpc at epoch "
-      f"{main.best_epoch} of {main.epochs_run} ({'stopped early' if main.stopped_early else 'epoch cap reached'}), "
-      f"{main.updates} updates, {main.seconds:.0f} s")
+print(
+    f"main LSTM ({MODE}, {main.params:,} parameters): best validation {main.val_bpc:.3f} bpc at epoch "
+    f"{main.best_epoch} of {main.epochs_run} ({'stopped early' if main.stopped_early else 'epoch cap reached'}), "
+    f"{main.updates} updates, {main.seconds:.0f} s"
+)
 
 # %%
 # extra code: validation curves against the n-gram
 fig, ax = plt.subplots(figsize=(6.5, 3.4))
-for label, r in [(f"{k}, {r.params // 1000}k parameters", r) for k, r in runs.items()] + [(f"main ({MODE}), {main.params // 1000}k", main)]:
+for label, r in [(f"{k}, {r.params // 1000}k parameters", r) for k, r in runs.items()] + [
+    (f"main ({MODE}), {main.params // 1000}k", main)
+]:
     ax.plot(range(1, r.epochs_run + 1), r.history["val_bpc"], "o-", label=f"LSTM {label}")
-ax.axhline(ngram_val[NGRAM_ORDER], color="tab:red", ls="--", label=f"Kneser–Ney, order {NGRAM_ORDER}")
-ax.set(xlabel="epoch (one pass over the training text)", ylabel="validation bits per char",
-       title="validation bpc after each epoch (state carried)")
+ax.axhline(
+    ngram_val[NGRAM_ORDER], color="tab:red", ls="--", label=f"Kneser–Ney, order {NGRAM_ORDER}"
+)
+ax.set(
+    xlabel="epoch (one pass over the training text)",
+    ylabel="validation bits per char",
+    title="validation bpc after each epoch (state carried)",
+)
 ax.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
@@ -351,14 +409,18 @@ nll = {
     "unigram": unigram_nll(test_ids),
     f"Kneser–Ney {NGRAM_ORDER}-gram": kn.nll(test_ids, NGRAM_ORDER),
     f"LSTM ({MODE}), state carried": lm.char_nll(model, test_ids, carry_state=True),
-    f"LSTM ({MODE}), restarted every {CONFIG.seq_len}": lm.char_nll(model, test_ids, carry_state=False, seq_len=CONFIG.seq_len),
+    f"LSTM ({MODE}), restarted every {CONFIG.seq_len}": lm.char_nll(
+        model, test_ids, carry_state=False, seq_len=CONFIG.seq_len
+    ),
 }
 NGRAM, LSTM, RESTART = list(nll)[2:]
 lzma_alone = lm.lzma_bpc(test_text)
 lzma_after_train = lm.lzma_bpc(test_text, context=train_text)
 gap = lm.bits_per_char(nll[RESTART]) - lm.bits_per_char(nll[LSTM])
-print(f"LSTM test bpc, state carried {lm.bits_per_char(nll[LSTM]):.4f}  restarted {lm.bits_per_char(nll[RESTART]):.4f}"
-      f"  -> restarting costs {gap:+.4f} bits per character ({len(test_ids) - 1:,} test characters)")
+print(
+    f"LSTM test bpc, state carried {lm.bits_per_char(nll[LSTM]):.4f}  restarted {lm.bits_per_char(nll[RESTART]):.4f}"
+    f"  -> restarting costs {gap:+.4f} bits per character ({len(test_ids) - 1:,} test characters)"
+)
 
 # %%
 # extra code: where restarting hurts: mean surprise by position inside a 100-character chunk
@@ -366,8 +428,11 @@ pos = np.arange(len(nll[LSTM])) % CONFIG.seq_len
 fig, ax = plt.subplots(figsize=(6.5, 3.2))
 for key, label in ((RESTART, "restarted every chunk"), (LSTM, "state carried")):
     ax.plot(pd.Series(nll[key] / math.log(2)).groupby(pos).mean(), label=label)
-ax.set(xlabel="position $t$ inside the chunk", ylabel=r"mean $-\log_2 p(x_t \mid x_{<t})$ (bits)",
-       title="surprise by position inside a chunk (test text)")
+ax.set(
+    xlabel="position $t$ inside the chunk",
+    ylabel=r"mean $-\log_2 p(x_t \mid x_{<t})$ (bits)",
+    title="surprise by position inside a chunk (test text)",
+)
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -396,16 +461,28 @@ def mean_of(_, b):
 rows = []
 for key, b in blocks.items():
     ci = stats.bootstrap_ci(b, b, metric=mean_of, seed=SEED)
-    rows.append({"model": key, "test bpc": ci.value, "95% CI": f"[{ci.low:.3f}, {ci.high:.3f}]",
-                 "perplexity": 2 ** ci.value, "ci": ci})
-for key, value in (("lzma, test text alone", lzma_alone), ("lzma, test text after train", lzma_after_train)):
+    rows.append(
+        {
+            "model": key,
+            "test bpc": ci.value,
+            "95% CI": f"[{ci.low:.3f}, {ci.high:.3f}]",
+            "perplexity": 2**ci.value,
+            "ci": ci,
+        }
+    )
+for key, value in (
+    ("lzma, test text alone", lzma_alone),
+    ("lzma, test text after train", lzma_after_train),
+):
     rows.append({"model": key, "test bpc": value, "95% CI": "", "perplexity": 2**value, "ci": None})
 table = pd.DataFrame(rows).set_index("model")
 print(f"{len(test_ids) - 1:,} test characters in {len(blocks[LSTM])} blocks of {BLOCK}")
 table.drop(columns="ci").round(3)
 
 # %%
-paired = stats.paired_bootstrap(blocks[LSTM], blocks[LSTM], blocks[NGRAM], metric=mean_of, seed=SEED)
+paired = stats.paired_bootstrap(
+    blocks[LSTM], blocks[LSTM], blocks[NGRAM], metric=mean_of, seed=SEED
+)
 print(f"LSTM minus {NGRAM}, bits per char on the same {len(blocks[LSTM])} test blocks: {paired}")
 
 # %% [markdown]
@@ -427,13 +504,17 @@ print(f"LSTM minus {NGRAM}, bits per char on the same {len(blocks[LSTM])} test b
 # trained for about 3 minutes on a laptop CPU: 1.88 nats = 2.71 bits per character.
 
 # %%
-published = {"nanoGPT 6-layer transformer, ~3 min on an A100 GPU": 1.4697,
-             "nanoGPT 4-layer transformer, ~3 min on a laptop CPU": 1.88}
+published = {
+    "nanoGPT 6-layer transformer, ~3 min on an A100 GPU": 1.4697,
+    "nanoGPT 4-layer transformer, ~3 min on a laptop CPU": 1.88,
+}
 for what, nats in published.items():
     print(f"{what:55s} {nats:.2f} nats = {nats / math.log(2):.2f} bpc (validation, last 10 %)")
-print(f"{'this LSTM, ' + str(main.params // 1000) + 'k parameters, 2 CPU cores':55s} "
-      f"{lm.bits_per_char(nll[LSTM]) * math.log(2):.2f} nats = {lm.bits_per_char(nll[LSTM]):.2f} bpc (test, last 5 %), "
-      f"{main.seconds:.0f} s of training")
+print(
+    f"{'this LSTM, ' + str(main.params // 1000) + 'k parameters, 2 CPU cores':55s} "
+    f"{lm.bits_per_char(nll[LSTM]) * math.log(2):.2f} nats = {lm.bits_per_char(nll[LSTM]):.2f} bpc (test, last 5 %), "
+    f"{main.seconds:.0f} s of training"
+)
 
 # %% [markdown]
 # Our LSTM's 2.62 bits per character on the test text sits near nanoGPT's small transformer
@@ -456,21 +537,34 @@ print(f"{'this LSTM, ' + str(main.params // 1000) + 'k parameters, 2 CPU cores':
 # long tail of unlikely characters where most sampling mistakes come from.
 
 # %%
+# long-cell: a figure built in one piece
 PRIME = "ROMEO:\nI will "
 logits_next = np.asarray(model.predict_on_batch(vocab.encode(PRIME)[None, :]))[0, -1]
 temps = [0.5, 0.8, 1.0, 1.5]
 top = np.argsort(logits_next)[::-1][:12]  # the 12 most likely next characters at tau = 1
 fig, ax = plt.subplots(figsize=(8, 3.2))
 for i, tau in enumerate(temps):
-    ax.bar(np.arange(12) + (i - 1.5) * 0.2, lm.softmax_with_temperature(logits_next, tau)[top], 0.2, label=rf"$\tau = {tau}$")
+    ax.bar(
+        np.arange(12) + (i - 1.5) * 0.2,
+        lm.softmax_with_temperature(logits_next, tau)[top],
+        0.2,
+        label=rf"$\tau = {tau}$",
+    )
 ax.set_xticks(np.arange(12), [repr(vocab.chars[j])[1:-1].replace(" ", "␣") for j in top])
-ax.set(xlabel="next character", ylabel=r"$p_i(\tau)$", title=f"next-character distribution after {PRIME!r}")
+ax.set(
+    xlabel="next character",
+    ylabel=r"$p_i(\tau)$",
+    title=f"next-character distribution after {PRIME!r}",
+)
 ax.legend()
 fig.tight_layout()
 plt.show()
 for tau in temps:
     p = lm.softmax_with_temperature(logits_next, tau)
-    print(f"tau {tau}: p(top character {vocab.chars[top[0]]!r}) = {p[top[0]]:.3f}, entropy {-(p * np.log2(p + 1e-300)).sum():.2f} bits")
+    print(
+        f"tau {tau}: p(top character {vocab.chars[top[0]]!r}) = {p[top[0]]:.3f}, entropy "
+        f"{-(p * np.log2(p + 1e-300)).sum():.2f} bits"
+    )
 
 # %% [markdown]
 # After `"ROMEO:\nI will "` the most likely next character is 's'; lowering $\tau$ from 1 to 0.5
@@ -501,6 +595,7 @@ for tau, k in ((0.5, None), (0.8, None), (1.0, None), (1.0, 5)):
 # in the code. Colouring a passage of test text by it shows what the model finds hard.
 
 # %%
+# long-cell: a figure built in one piece
 # extra code: a passage of the test text, each character coloured by its surprise under the LSTM
 START, WIDTH, LINES = helpers.pick(full=2000, smoke=200), 72, 14
 bits = nll[LSTM] / math.log(2)  # bits[i] is the surprise of test character i + 1
@@ -512,13 +607,28 @@ for i, ch in enumerate(passage):
     if row >= LINES:
         break
     ax.add_patch(plt.Rectangle((col, -row - 1), 1, 1, color=cmap(norm(bits[START + i]))))
-    ax.text(col + 0.5, -row - 0.5, "↵" if ch == "\n" else ch, ha="center", va="center", fontsize=8, family="monospace")
+    ax.text(
+        col + 0.5,
+        -row - 0.5,
+        "↵" if ch == "\n" else ch,
+        ha="center",
+        va="center",
+        fontsize=8,
+        family="monospace",
+    )
     col += 1
     if ch == "\n" or col >= WIDTH:
         row, col = row + 1, 0
-ax.set(xlim=(0, WIDTH), ylim=(-LINES, 0), title="test text coloured by surprise (darker = more bits)")
+ax.set(
+    xlim=(0, WIDTH), ylim=(-LINES, 0), title="test text coloured by surprise (darker = more bits)"
+)
 ax.axis("off")
-fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, fraction=0.025, label=r"$-\log_2 p(x_t \mid x_{<t})$ (bits)")
+fig.colorbar(
+    plt.cm.ScalarMappable(norm=norm, cmap=cmap),
+    ax=ax,
+    fraction=0.025,
+    label=r"$-\log_2 p(x_t \mid x_{<t})$ (bits)",
+)
 fig.tight_layout()
 plt.show()
 
@@ -526,6 +636,7 @@ plt.show()
 # To put numbers on the picture, we group every test character by where it stands:
 
 # %%
+# long-cell: one experiment that runs as a unit
 def name_mask(s: str) -> np.ndarray:
     """True at the characters of a speaker's name line (a line ending in ':' after a blank line)."""
     mask = np.zeros(len(s), dtype=bool)
@@ -544,9 +655,16 @@ groups = {
     "newline": chars == "\n",
     "punctuation": np.isin(chars, list(",.;:!?'-")),
 }
-pd.DataFrame({g: {"characters": int(m.sum()), "LSTM bits": bits[m].mean(),
-                  f"{NGRAM_ORDER}-gram bits": nll[NGRAM][m].mean() / math.log(2)}
-              for g, m in groups.items()}).T.round(2)
+pd.DataFrame(
+    {
+        g: {
+            "characters": int(m.sum()),
+            "LSTM bits": bits[m].mean(),
+            f"{NGRAM_ORDER}-gram bits": nll[NGRAM][m].mean() / math.log(2),
+        }
+        for g, m in groups.items()
+    }
+).T.round(2)
 
 # %% [markdown]
 # The first letter of a word costs about 4.2 bits and later letters about 2.6: once a word has
@@ -566,15 +684,20 @@ pd.DataFrame({g: {"characters": int(m.sum()), "LSTM bits": bits[m].mean(),
 # cannot).
 
 # %%
+# long-cell: one experiment that runs as a unit
 def features(s: str) -> pd.DataFrame:
     """Readable features of every character of s (the one the model has just read)."""
     c = np.array(list(s))
     starts = np.array([s.rfind("\n", 0, i) for i in range(len(s))])  # -1 before the first newline
-    return pd.DataFrame({"position in line": np.arange(len(s)) - starts - 1,
-                         "inside a speaker's name": name_mask(s),
-                         "inside a word": np.char.isalpha(c),
-                         "capital letter": np.char.isupper(c),
-                         "after a comma or stop": np.isin(c, list(",.;:!?"))}).astype(float)
+    return pd.DataFrame(
+        {
+            "position in line": np.arange(len(s)) - starts - 1,
+            "inside a speaker's name": name_mask(s),
+            "inside a word": np.char.isalpha(c),
+            "capital letter": np.char.isupper(c),
+            "after a comma or stop": np.isin(c, list(",.;:!?")),
+        }
+    ).astype(float)
 
 
 def corr_matrix(h, f):
@@ -589,22 +712,30 @@ r_val = corr_matrix(H_val, F_val.to_numpy())
 H_test = lm.hidden_states(model, test_ids, streams=8)
 r_test = corr_matrix(H_test, F_test.to_numpy())
 best_units = {f: int(np.argmax(np.abs(r_val[:, j]))) for j, f in enumerate(F_val.columns)}
-pd.DataFrame({f: {"unit": u_, "r on validation": r_val[u_, j], "r on test": r_test[u_, j]}
-              for j, (f, u_) in enumerate(best_units.items())}).T.round(3)
+pd.DataFrame(
+    {
+        f: {"unit": u_, "r on validation": r_val[u_, j], "r on test": r_test[u_, j]}
+        for j, (f, u_) in enumerate(best_units.items())
+    }
+).T.round(3)
 
 # %%
 # extra code: the activations of two of those units over a test passage
 seg = slice(START, START + 400)
 fig, axes = plt.subplots(2, 1, figsize=(11, 4.6), sharex=True)
-for ax, feat in zip(axes, ["position in line", "inside a speaker's name"]):
+for ax, feat in zip(axes, ["position in line", "inside a speaker's name"], strict=False):
     unit = best_units[feat]
     ax.plot(H_test[seg, unit], color="tab:blue", label=f"$h_t$ of unit {unit}")
     twin = ax.twinx()
-    twin.fill_between(np.arange(400), F_test[feat].to_numpy()[seg], color="tab:orange", alpha=0.25, step="mid")
+    twin.fill_between(
+        np.arange(400), F_test[feat].to_numpy()[seg], color="tab:orange", alpha=0.25, step="mid"
+    )
     twin.set_ylabel(feat, color="tab:orange")
     ax.set_ylabel("activation $h_t$")
     ax.legend(loc="upper left")
-    ax.set_title(f"unit {unit} vs '{feat}' (test r = {r_test[unit, list(F_test.columns).index(feat)]:.2f})")
+    ax.set_title(
+        f"unit {unit} vs '{feat}' (test r = {r_test[unit, list(F_test.columns).index(feat)]:.2f})"
+    )
 axes[-1].set_xlabel("character position $t$ in the test passage")
 fig.tight_layout()
 plt.show()
@@ -651,18 +782,45 @@ plt.show()
 # One seed each, and a short budget: this compares early learning, not converged models.
 
 # %% tags=["solution"]
+# long-cell: a figure built in one piece
 def rnn_params(cell, units, d):
-    return 4 * (units * (d + units) + units) if cell == "lstm" else 3 * (units * (d + units) + 2 * units)
+    return (
+        4 * (units * (d + units) + units)
+        if cell == "lstm"
+        else 3 * (units * (d + units) + 2 * units)
+    )
 
 
-U_GRU = min(range(SMALL.units, 2 * SMALL.units), key=lambda n: abs(rnn_params("gru", n, d) - rnn_params("lstm", SMALL.units, d)))
-gru_cfg = lm.LMConfig(**{**SMALL.as_dict(), "units": U_GRU, "cell": "gru", "stateful": MODE == "stateful"})
-ex1 = {"lstm": runs[MODE], "gru": lm.train_char_lm(gru_cfg, train_ids, val_ids, vocab_size=V, epochs=COMPARE_EPOCHS,
-                                                    steps_per_epoch=STEPS, seed=SEED, prefix="GRU ")}
+U_GRU = min(
+    range(SMALL.units, 2 * SMALL.units),
+    key=lambda n: abs(rnn_params("gru", n, d) - rnn_params("lstm", SMALL.units, d)),
+)
+gru_cfg = lm.LMConfig(
+    **{**SMALL.as_dict(), "units": U_GRU, "cell": "gru", "stateful": MODE == "stateful"}
+)
+ex1 = {
+    "lstm": runs[MODE],
+    "gru": lm.train_char_lm(
+        gru_cfg,
+        train_ids,
+        val_ids,
+        vocab_size=V,
+        epochs=COMPARE_EPOCHS,
+        steps_per_epoch=STEPS,
+        seed=SEED,
+        prefix="GRU ",
+    ),
+}
 for cell, r in ex1.items():
-    print(f"{cell.upper():4s} {r.config.units} units, {r.params:,} parameters: validation {r.val_bpc:.3f} bpc, {r.seconds:.0f} s")
+    print(
+        f"{cell.upper():4s} {r.config.units} units, {r.params:,} parameters: validation {r.val_bpc:.3f} "
+        f"bpc, {r.seconds:.0f} s"
+    )
 vb = {c: lm.chunk_means(lm.char_nll(r.model, val_ids), BLOCK) / math.log(2) for c, r in ex1.items()}
-print("GRU minus LSTM on validation blocks:", stats.paired_bootstrap(vb["gru"], vb["gru"], vb["lstm"], metric=mean_of, seed=SEED))
+print(
+    "GRU minus LSTM on validation blocks:",
+    stats.paired_bootstrap(vb["gru"], vb["gru"], vb["lstm"], metric=mean_of, seed=SEED),
+)
 
 # %% [markdown] tags=["solution"]
 # At matched parameter counts (printed above) and the same two passes, the GRU reaches a clearly
@@ -677,8 +835,13 @@ print("GRU minus LSTM on validation blocks:", stats.paired_bootstrap(vb["gru"], 
 # of the training text within its budget; the n-gram counts all of it.
 
 # %% tags=["solution"]
+# long-cell: one experiment that runs as a unit
 ko_train_all = "\n".join(clean_review(t) for t in helpers.load_nsmc("train")["text"] if t.strip())
-ko_test = "\n".join(clean_review(t) for t in helpers.load_nsmc("test")["text"][: helpers.pick(full=5000, smoke=300)] if t.strip())
+ko_test = "\n".join(
+    clean_review(t)
+    for t in helpers.load_nsmc("test")["text"][: helpers.pick(full=5000, smoke=300)]
+    if t.strip()
+)
 cut = int(len(ko_train_all) * 0.95)
 ko_train, ko_val = ko_train_all[:cut], ko_train_all[cut:]
 freq = pd.Series(list(ko_train)).value_counts()
@@ -691,25 +854,62 @@ def ko_ids(s):
 
 
 ko_tr, ko_va, ko_te = ko_ids(ko_train), ko_ids(ko_val), ko_ids(ko_test)
-print(f"syllable vocabulary {len(ko_vocab):,}; symbols train {len(ko_tr):,}  validation {len(ko_va):,}  test {len(ko_te):,}; "
-      f"rare symbols mapped to □: {np.mean(ko_tr == ko_vocab.chars.index('□')):.2%} of train")
+print(
+    f"syllable vocabulary {len(ko_vocab):,}; symbols train {len(ko_tr):,}  validation {len(ko_va):,} "
+    f" test {len(ko_te):,}; "
+    f"rare symbols mapped to □: {np.mean(ko_tr == ko_vocab.chars.index('□')):.2%} of train"
+)
 ko_kn = lm.KneserNeyLM(len(ko_vocab), max_order=5).fit(ko_tr)
 ko_val_bpc = {n: lm.bits_per_char(ko_kn.nll(ko_va, n)) for n in range(1, 6)}
 KO_ORDER = min(ko_val_bpc, key=ko_val_bpc.get)
-print("n-gram validation bits per symbol by order:", {n: round(b, 3) for n, b in ko_val_bpc.items()}, "-> order", KO_ORDER)
+print(
+    "n-gram validation bits per symbol by order:",
+    {n: round(b, 3) for n, b in ko_val_bpc.items()},
+    "-> order",
+    KO_ORDER,
+)
 
 # %% tags=["solution"]
-ko_cfg = lm.LMConfig(units=helpers.pick(full=128, smoke=16), embed_dim=64, seq_len=64, batch_size=32,
-                     learning_rate=4e-3, cosine_decay=True, jit_compile=CONFIG.jit_compile)
-ko_run = lm.train_char_lm(ko_cfg, ko_tr, ko_va, vocab_size=len(ko_vocab), epochs=helpers.pick(full=2, smoke=1),
-                          steps_per_epoch=helpers.pick(full=150, smoke=3), seed=SEED, prefix="Korean LSTM ")
+# long-cell: a figure built in one piece
+ko_cfg = lm.LMConfig(
+    units=helpers.pick(full=128, smoke=16),
+    embed_dim=64,
+    seq_len=64,
+    batch_size=32,
+    learning_rate=4e-3,
+    cosine_decay=True,
+    jit_compile=CONFIG.jit_compile,
+)
+ko_run = lm.train_char_lm(
+    ko_cfg,
+    ko_tr,
+    ko_va,
+    vocab_size=len(ko_vocab),
+    epochs=helpers.pick(full=2, smoke=1),
+    steps_per_epoch=helpers.pick(full=150, smoke=3),
+    seed=SEED,
+    prefix="Korean LSTM ",
+)
 ko_lstm, ko_ng = lm.char_nll(ko_run.model, ko_te, seq_len=64), ko_kn.nll(ko_te, KO_ORDER)
-ko_cmp = stats.paired_bootstrap(*(2 * [lm.chunk_means(ko_lstm, BLOCK) / math.log(2)]), lm.chunk_means(ko_ng, BLOCK) / math.log(2), metric=mean_of, seed=SEED)
-print(f"test bits per symbol: LSTM {lm.bits_per_char(ko_lstm):.3f}  {KO_ORDER}-gram {lm.bits_per_char(ko_ng):.3f}  "
-      f"unigram-level baseline log2 V = {math.log2(len(ko_vocab)):.2f};  LSTM - n-gram: {ko_cmp}")
-print(f"LSTM saw {ko_run.updates * ko_cfg.batch_size * ko_cfg.seq_len:,} training symbols "
-      f"({ko_run.updates * ko_cfg.batch_size * ko_cfg.seq_len / len(ko_tr):.0%} of one pass) in {ko_run.seconds:.0f} s")
-print("sample (temperature 0.8):", "이 영화" + lm.generate(ko_run.model, ko_vocab, list("이 영화"), 80, temperature=0.8, seed=SEED))
+ko_cmp = stats.paired_bootstrap(
+    *(2 * [lm.chunk_means(ko_lstm, BLOCK) / math.log(2)]),
+    lm.chunk_means(ko_ng, BLOCK) / math.log(2),
+    metric=mean_of,
+    seed=SEED,
+)
+print(
+    f"test bits per symbol: LSTM {lm.bits_per_char(ko_lstm):.3f}  {KO_ORDER}-gram {lm.bits_per_char(ko_ng):.3f}  "
+    f"unigram-level baseline log2 V = {math.log2(len(ko_vocab)):.2f};  LSTM - n-gram: {ko_cmp}"
+)
+print(
+    f"LSTM saw {ko_run.updates * ko_cfg.batch_size * ko_cfg.seq_len:,} training symbols "
+    f"({ko_run.updates * ko_cfg.batch_size * ko_cfg.seq_len / len(ko_tr):.0%} of one pass) in {ko_run.seconds:.0f} s"
+)
+print(
+    "sample (temperature 0.8):",
+    "이 영화"
+    + lm.generate(ko_run.model, ko_vocab, list("이 영화"), 80, temperature=0.8, seed=SEED),
+)
 
 # %% [markdown] tags=["solution"]
 # The Korean LSTM is far behind the 5-gram on the test reviews (6.73 vs 3.88 bits per symbol):
@@ -722,12 +922,17 @@ print("sample (temperature 0.8):", "이 영화" + lm.generate(ko_run.model, ko_v
 # character; the lower, the more the model expects it. Neither sentence occurs in the corpus.
 
 # %% tags=["solution"]
-candidates = ["I pray thee, good my lord, speak not of this.", "Please send me the quarterly report by Friday."]
+candidates = [
+    "I pray thee, good my lord, speak not of this.",
+    "Please send me the quarterly report by Friday.",
+]
 for s in candidates:
     assert s not in text, "pick sentences the model has not seen"
     ids_s = vocab.encode("\n" + s)  # a newline first: the sentence starts a line
-    print(f"{s!r:52s} LSTM {lm.bits_per_char(lm.char_nll(model, ids_s)):.2f} bpc   "
-          f"{NGRAM_ORDER}-gram {lm.bits_per_char(kn.nll(ids_s, NGRAM_ORDER)):.2f} bpc")
+    print(
+        f"{s!r:52s} LSTM {lm.bits_per_char(lm.char_nll(model, ids_s)):.2f} bpc   "
+        f"{NGRAM_ORDER}-gram {lm.bits_per_char(kn.nll(ids_s, NGRAM_ORDER)):.2f} bpc"
+    )
 
 # %% [markdown] tags=["solution"]
 # Both models find the Shakespeare-style sentence more expected than the office e-mail (LSTM 2.92
@@ -737,26 +942,39 @@ for s in candidates:
 # ## Recording the results
 
 # %%
+# long-cell: one experiment that runs as a unit
 test_bpc = {k: lm.bits_per_char(v) for k, v in nll.items()}
 helpers.record_results(
     "09_language_model",
-    data_sizes={"train_chars": len(train_text), "val_chars": len(val_text), "test_chars": len(test_text), "vocab": V},
+    data_sizes={
+        "train_chars": len(train_text),
+        "val_chars": len(val_text),
+        "test_chars": len(test_text),
+        "vocab": V,
+    },
     headline={
         "lstm_test_bpc": table.loc[LSTM, "ci"].as_dict(),
         "ngram_test_bpc": table.loc[NGRAM, "ci"].as_dict(),
         "ngram_order": NGRAM_ORDER,
         "lstm_minus_ngram_bpc": {"value": paired.difference, "ci95": [paired.low, paired.high]},
     },
-    test_bpc={k: table.loc[k, "ci"].as_dict() for k in nll} | {"lzma_alone": lzma_alone, "lzma_after_train": lzma_after_train},
-    test_perplexity={k: 2**v for k, v in test_bpc.items()} | {"lzma_alone": 2**lzma_alone, "lzma_after_train": 2**lzma_after_train},
+    test_bpc={k: table.loc[k, "ci"].as_dict() for k in nll}
+    | {"lzma_alone": lzma_alone, "lzma_after_train": lzma_after_train},
+    test_perplexity={k: 2**v for k, v in test_bpc.items()}
+    | {"lzma_alone": 2**lzma_alone, "lzma_after_train": 2**lzma_after_train},
     ngram_validation_bpc=ngram_val,
     training_mode_chosen_on_validation=MODE,
     comparison_runs={k: r.summary() for k, r in runs.items()},
     main_run=main.summary(),
     restart_cost_bpc=gap,
     sample_temperature_0_8=PRIME + samples["temperature 0.8"],
-    exercises={"gru_vs_lstm_val_bpc": {c: r.val_bpc for c, r in ex1.items()},
-               "korean_test_bits_per_symbol": {"lstm": lm.bits_per_char(ko_lstm), f"kn_{KO_ORDER}gram": lm.bits_per_char(ko_ng)}},
+    exercises={
+        "gru_vs_lstm_val_bpc": {c: r.val_bpc for c, r in ex1.items()},
+        "korean_test_bits_per_symbol": {
+            "lstm": lm.bits_per_char(ko_lstm),
+            f"kn_{KO_ORDER}gram": lm.bits_per_char(ko_ng),
+        },
+    },
 )
 
 # %% [markdown]
@@ -765,15 +983,23 @@ helpers.record_results(
 # %%
 print(f"Test bits per character ({len(test_ids) - 1:,} characters; perplexity = 2^bpc):")
 for key, row_ in table.iterrows():
-    print(f"  {key:42s} {row_['test bpc']:.3f} {row_['95% CI']:>16s}   perplexity {row_['perplexity']:6.2f}")
-print(f"n-gram order chosen on validation: {NGRAM_ORDER};  LSTM: {MODE}, best epoch "
-      f"{main.best_epoch} of {main.epochs_run}, {main.params:,} parameters")
+    print(
+        f"  {key:42s} {row_['test bpc']:.3f} {row_['95% CI']:>16s}   perplexity {row_['perplexity']:6.2f}"
+    )
+print(
+    f"n-gram order chosen on validation: {NGRAM_ORDER};  LSTM: {MODE}, best epoch "
+    f"{main.best_epoch} of {main.epochs_run}, {main.params:,} parameters"
+)
 print(f"LSTM - n-gram: {paired}")
 print(f"Sample at temperature 0.8:\n{PRIME}{samples['temperature 0.8'][:200]}")
-print(f"Exercises: GRU {ex1['gru'].val_bpc:.3f} vs LSTM {ex1['lstm'].val_bpc:.3f} validation bpc; Korean test bits per "
-      f"symbol LSTM {lm.bits_per_char(ko_lstm):.3f} vs {KO_ORDER}-gram {lm.bits_per_char(ko_ng):.3f}")
-print(f"Time: main LSTM {main.seconds:.0f} s, comparison runs {sum(r.seconds for r in runs.values()):.0f} s; "
-      f"whole notebook {time.perf_counter() - T_START:.0f} s")
+print(
+    f"Exercises: GRU {ex1['gru'].val_bpc:.3f} vs LSTM {ex1['lstm'].val_bpc:.3f} validation bpc; Korean test bits per "
+    f"symbol LSTM {lm.bits_per_char(ko_lstm):.3f} vs {KO_ORDER}-gram {lm.bits_per_char(ko_ng):.3f}"
+)
+print(
+    f"Time: main LSTM {main.seconds:.0f} s, comparison runs {sum(r.seconds for r in runs.values()):.0f} s; "
+    f"whole notebook {time.perf_counter() - T_START:.0f} s"
+)
 
 # %% [markdown]
 # In this run the LSTM (2.62 bits per character on the test text) did **not** beat the chosen
