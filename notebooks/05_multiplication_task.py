@@ -614,8 +614,8 @@ plt.show()
 # tracks $X_1$ best at the end stores it **with a negative sign** (a larger $X_1$ pulls its state down),
 # and its sign flipped on the way. Every one of these states **drifts**: over the hold it moves on
 # average by one to three standard deviations of its starting value, as printed, and the plot shows
-# the drift along single sequences. The read-out sees only the last step, so what matters is that $c_{\text{end}}$ encodes the product, and for the $y$ cell it
-# almost does.
+# the drift along single sequences. The read-out sees only the last step, so what matters is that
+# $c_{\text{end}}$ encodes the product, and for the $y$ cell it almost does.
 #
 # ## 9. Recording the headline numbers
 
