@@ -2,15 +2,10 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -kernelspec,-jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
-#   kernelspec:
-#     display_name: Python 3 (ipykernel)
-#     language: python
-#     name: python3
 # ---
 
 # %% [markdown]
@@ -37,6 +32,31 @@
 #
 # **Time to run**: 15 minutes measured in the full profile on 2 CPU cores shared with other jobs (6.4 minutes
 # of CPU time); about 30 s in the smoke profile.
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/05_multiplication_task.ipynb)
+
+# %% tags=["colab"]
+# On Google Colab only: fetch the course at a fixed version and install its helpers package.
+# The "colab" extra leaves out tensorflow-cpu and keras, so Colab keeps its own GPU TensorFlow.
+# Anywhere else (JupyterLab, CI, `make run`) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO_URL = "https://github.com/lstm-course/lstm-course"
+    REPO_REF = "v1.0"  # the tag or commit these notebooks belong to
+    COURSE = "/content/lstm-course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
+        subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
+    sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
+    os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository
 
 # %%
 import helpers  # isort: skip  (first: sets TensorFlow's environment before it loads)
@@ -109,7 +129,9 @@ def split(d: dict, share: float = 0.8) -> tuple[dict, dict]:
 
 fit_set, val_set = split(data(T, N_TRAIN, seed=1000 + T))
 test_set = data(T, N_TEST, seed=2000 + T)
-print(f"T={T}: fit {fit_set['X'].shape}, validation {val_set['X'].shape}, test {test_set['X'].shape}")
+print(
+    f"T={T}: fit {fit_set['X'].shape}, validation {val_set['X'].shape}, test {test_set['X'].shape}"
+)
 
 # %%
 width = test_set["X"].shape[1]
@@ -117,21 +139,34 @@ start = width - test_set["L"]
 rel = test_set["pos"] - start[:, None]  # positions counted from each sequence's first step
 late = test_set["pos"].max(axis=1)
 lag = width - 1 - late  # steps from the later marked value to the answer
-print(f"lengths L: {test_set['L'].min()}..{test_set['L'].max()}   X1 at steps {rel[:, 0].min()}..{rel[:, 0].max()}"
-      f"   X2 at steps {rel[:, 1].min()}..{rel[:, 1].max()}   (counted from 0)")
-print(f"lag from the later marked value to the answer: {lag.min()}..{lag.max()} steps (mean {lag.mean():.0f})")
+print(
+    f"lengths L: {test_set['L'].min()}..{test_set['L'].max()}   X1 at steps {rel[:, 0].min()}..{rel[:, 0].max()}"
+    f"   X2 at steps {rel[:, 1].min()}..{rel[:, 1].max()}   (counted from 0)"
+)
+print(
+    f"lag from the later marked value to the answer: {lag.min()}..{lag.max()} steps (mean {lag.mean():.0f})"
+)
 print(f"X1 on the first step (value set to 1.0): {np.mean(rel[:, 0] == 0):.1%} of test sequences")
 k = 0
-print(f"sequence 0: L={test_set['L'][k]}, marked steps {rel[k].tolist()}, values "
-      f"{[round(float(v), 3) for v in test_set['X'][k, test_set['pos'][k], VALUE]]}, y = {test_set['y'][k]:.4f}")
+print(
+    f"sequence 0: L={test_set['L'][k]}, marked steps {rel[k].tolist()}, values "
+    f"{[round(float(v), 3) for v in test_set['X'][k, test_set['pos'][k], VALUE]]}, y = {test_set['y'][k]:.4f}"
+)
 
 # %%
 # extra code: one test sequence, its markers and its two marked values
 fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(9, 3.6), sharex=True, height_ratios=[2, 1])
 steps = np.arange(width)
 ax0.bar(steps, test_set["X"][k, :, VALUE], color="lightgrey", label="value $v_t$")
-ax0.bar(test_set["pos"][k], test_set["X"][k, test_set["pos"][k], VALUE], color="tab:red", label="marked ($m_t = 1$)")
-ax0.set(ylabel="value", title=f"one test sequence (padding at the front): y = {test_set['y'][k]:.3f}")
+ax0.bar(
+    test_set["pos"][k],
+    test_set["X"][k, test_set["pos"][k], VALUE],
+    color="tab:red",
+    label="marked ($m_t = 1$)",
+)
+ax0.set(
+    ylabel="value", title=f"one test sequence (padding at the front): y = {test_set['y'][k]:.3f}"
+)
 ax0.legend(loc="upper right", ncol=2, fontsize=8)
 ax1.step(steps, test_set["X"][k, :, MARKER], where="mid", color="k")
 ax1.set(xlabel="step t (padded array)", ylabel="marker $m_t$", yticks=[-1, 0, 1])
@@ -190,9 +225,13 @@ def baselines(fit_d: dict, test_d: dict) -> dict[str, dict[str, float]]:
 
 
 base = baselines(fit_set, test_set)
-print(f"theory: Var(y) = 277/4800 = {MULTIPLICATION_1997_VARIANCE:.4f}, E[y] = {MULTIPLICATION_1997_MEAN}, "
-      f"remember X2 = 13/400 = {MULTIPLICATION_1997_PARTIAL_MSE:.4f}, remember X1 = 1/30 = {1 / 30:.4f}")
-print(f"test set (n={N_TEST:,}): mean y {test_set['y'].mean():.4f}, variance {test_set['y'].var():.4f}")
+print(
+    f"theory: Var(y) = 277/4800 = {MULTIPLICATION_1997_VARIANCE:.4f}, E[y] = {MULTIPLICATION_1997_MEAN}, "
+    f"remember X2 = 13/400 = {MULTIPLICATION_1997_PARTIAL_MSE:.4f}, remember X1 = 1/30 = {1 / 30:.4f}"
+)
+print(
+    f"test set (n={N_TEST:,}): mean y {test_set['y'].mean():.4f}, variance {test_set['y'].var():.4f}"
+)
 print(pd.DataFrame(base).T.to_string(float_format=lambda v: f"{v:.4f}"))
 
 # %% [markdown]
@@ -217,15 +256,21 @@ print(pd.DataFrame(base).T.to_string(float_format=lambda v: f"{v:.4f}"))
 # masked model does not support it and trains without it, so there is nothing to gain.)
 
 # %%
+# long-cell: one experiment that runs as a unit
 UNITS, LR, BATCH = 32, 3e-3, 32
-GATE_BIAS = {"i": -2.0, "f": 3.0}  # initial input- and forget-gate biases of the LSTM (None: Keras default)
+GATE_BIAS = {
+    "i": -2.0,
+    "f": 3.0,
+}  # initial input- and forget-gate biases of the LSTM (None: Keras default)
 
 
 def build(cell: str, seed: int, gate_bias: dict | None = GATE_BIAS) -> keras.Model:
     """Masking -> one recurrent layer (SimpleRNN or LSTM) of UNITS -> Dense(1); Adam with clipping."""
     helpers.set_seed(seed)
     layer = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM}[cell](UNITS)
-    model = keras.Sequential([keras.Input((None, 2)), keras.layers.Masking(0.0), layer, keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((None, 2)), keras.layers.Masking(0.0), layer, keras.layers.Dense(1)]
+    )
     if cell == "lstm" and gate_bias:
         W, U, b = layer.get_weights()
         b[:UNITS], b[UNITS : 2 * UNITS] = gate_bias["i"], gate_bias["f"]  # gate order i, f, c, o
@@ -247,7 +292,10 @@ def predict(model: keras.Model, X: np.ndarray) -> np.ndarray:
     return np.asarray(model.predict_on_batch(X), dtype=np.float64).ravel()
 
 
-print({cell: build(cell, SEED).count_params() for cell in ("rnn", "lstm")}, "weights (the 1997 net: 93)")
+print(
+    {cell: build(cell, SEED).count_params() for cell in ("rnn", "lstm")},
+    "weights (the 1997 net: 93)",
+)
 
 # %% [markdown]
 # What remains different from the paper, all of it listed:
@@ -284,6 +332,7 @@ print({cell: build(cell, SEED).count_params() for cell in ("rnn", "lstm")}, "wei
 # default biases; it gets a smaller epoch cap, which the table states.
 
 # %%
+# long-cell: one experiment that runs as a unit
 EPOCHS = helpers.pick(full=60, smoke=2)  # the cap
 PATIENCE = helpers.pick(full=5, smoke=1)
 MIN_DELTA = 1e-4  # a smaller drop of the validation MSE does not count as an improvement
@@ -294,11 +343,26 @@ FIT, VAL = batches(fit_set, shuffle_seed=SEED), batches(val_set)
 runs = {}
 for cell in ("lstm", "rnn"):
     for s in SEEDS:
-        runs[cell, s] = fit(build(cell, SEED + s), FIT, VAL, epochs=EPOCHS, patience=PATIENCE,
-                            min_delta=MIN_DELTA, log_every=20, name=f"{cell} seed {s}")
+        runs[cell, s] = fit(
+            build(cell, SEED + s),
+            FIT,
+            VAL,
+            epochs=EPOCHS,
+            patience=PATIENCE,
+            min_delta=MIN_DELTA,
+            log_every=20,
+            name=f"{cell} seed {s}",
+        )
 runs["lstm, Keras default biases", SEEDS[0]] = fit(
-    build("lstm", SEED + SEEDS[0], gate_bias=None), FIT, VAL, epochs=DEFAULT_CAP, patience=PATIENCE,
-    min_delta=MIN_DELTA, log_every=20, name="lstm default biases")
+    build("lstm", SEED + SEEDS[0], gate_bias=None),
+    FIT,
+    VAL,
+    epochs=DEFAULT_CAP,
+    patience=PATIENCE,
+    min_delta=MIN_DELTA,
+    log_every=20,
+    name="lstm default biases",
+)
 
 
 # %%
@@ -308,8 +372,12 @@ def left_plateau(history: dict, level: float = MULTIPLICATION_1997_PARTIAL_MSE) 
     return int(below[0]) + 1 if below.size else None
 
 
-summary = pd.DataFrame({f"{c} (seed {s})": {**r.summary(), "left plateau at epoch": left_plateau(r.history)}
-                        for (c, s), r in runs.items()}).T
+summary = pd.DataFrame(
+    {
+        f"{c} (seed {s})": {**r.summary(), "left plateau at epoch": left_plateau(r.history)}
+        for (c, s), r in runs.items()
+    }
+).T
 print(summary.to_string())
 
 # %%
@@ -317,11 +385,23 @@ print(summary.to_string())
 fig, ax = plt.subplots(figsize=(8.5, 4))
 colors = {"lstm": "tab:orange", "rnn": "tab:blue", "lstm, Keras default biases": "tab:green"}
 for (cell, s), r in runs.items():
-    ax.plot(np.arange(1, r.epochs_run + 1), r.history["val_loss"], color=colors[cell],
-            ls="-" if s == SEEDS[0] else "--", label=f"{cell}, seed {s}")
+    ax.plot(
+        np.arange(1, r.epochs_run + 1),
+        r.history["val_loss"],
+        color=colors[cell],
+        ls="-" if s == SEEDS[0] else "--",
+        label=f"{cell}, seed {s}",
+    )
 ax.axhline(base["predict the mean"]["mse"], color="grey", ls=":", label="predict the mean")
-ax.axhline(MULTIPLICATION_1997_PARTIAL_MSE, color="k", ls="-.", lw=1, label="remember one value (13/400)")
-ax.set(yscale="log", xlabel="epoch", ylabel="validation MSE (log scale)", title=f"1997 multiplication problem, T = {T}")
+ax.axhline(
+    MULTIPLICATION_1997_PARTIAL_MSE, color="k", ls="-.", lw=1, label="remember one value (13/400)"
+)
+ax.set(
+    yscale="log",
+    xlabel="epoch",
+    ylabel="validation MSE (log scale)",
+    title=f"1997 multiplication problem, T = {T}",
+)
 ax.legend(fontsize=8, ncol=2)
 ax.grid(alpha=0.3)
 fig.tight_layout()
@@ -352,28 +432,46 @@ def mse(y: np.ndarray, pred: np.ndarray) -> float:
 
 
 pred = {key: predict(r.model, test_set["X"]) for key, r in runs.items()}
-per_seed = pd.DataFrame({f"{c} (seed {s})": {**scores(test_set["y"], p),
-                         "MSE 95% interval": stats.fmt_ci(*astuple(stats.bootstrap_ci(test_set["y"], p, mse))[:3], 6)}
-                         for (c, s), p in pred.items()}).T
+per_seed = pd.DataFrame(
+    {
+        f"{c} (seed {s})": {
+            **scores(test_set["y"], p),
+            "MSE 95% interval": stats.fmt_ci(
+                *astuple(stats.bootstrap_ci(test_set["y"], p, mse))[:3], 6
+            ),
+        }
+        for (c, s), p in pred.items()
+    }
+).T
 print(f"test set: n={N_TEST:,} sequences, T={T}")
 print(per_seed.to_string(float_format=lambda v: f"{v:.4g}"))
 
 # %%
-def over_seeds(cell: str, key: str, preds: dict = pred, y: np.ndarray = test_set["y"]) -> list[float]:
+def over_seeds(
+    cell: str, key: str, preds: dict = pred, y: np.ndarray = test_set["y"]
+) -> list[float]:
     """One score per seed for a cell."""
     return [scores(y, preds[cell, s])[key] for s in SEEDS]
 
 
 headline = {}
 for cell in ("lstm", "rnn"):
-    headline[cell] = {k: stats.seed_summary(over_seeds(cell, k)) for k in ("mse", "share |err|>=0.04")}
-    print(f"{cell:5s} test MSE {stats.fmt_mean_sd(over_seeds(cell, 'mse'), digits=6)}   "
-          f"share |err|>=0.04 {stats.fmt_mean_sd(over_seeds(cell, 'share |err|>=0.04'), digits=3)}")
+    headline[cell] = {
+        k: stats.seed_summary(over_seeds(cell, k)) for k in ("mse", "share |err|>=0.04")
+    }
+    print(
+        f"{cell:5s} test MSE {stats.fmt_mean_sd(over_seeds(cell, 'mse'), digits=6)}   "
+        f"share |err|>=0.04 {stats.fmt_mean_sd(over_seeds(cell, 'share |err|>=0.04'), digits=3)}"
+    )
 for name, b in base.items():
     print(f"{name:17s} test MSE {b['mse']:.4f}   share |err|>=0.04 {b['share |err|>=0.04']:.3f}")
-print(f"1997 paper, T=100: 139/2560 = {139 / 2560:.3f} wrong (482,000 training sequences), "
-      f"14/2560 = {14 / 2560:.3f} (1,273,000)")
-print(f"LSTM test MSE / remember-X2 MSE = {headline['lstm']['mse']['mean'] / base['remember X2 only']['mse']:.4f}")
+print(
+    f"1997 paper, T=100: 139/2560 = {139 / 2560:.3f} wrong (482,000 training sequences), "
+    f"14/2560 = {14 / 2560:.3f} (1,273,000)"
+)
+print(
+    f"LSTM test MSE / remember-X2 MSE = {headline['lstm']['mse']['mean'] / base['remember X2 only']['mse']:.4f}"
+)
 
 # %% [markdown]
 # The LSTM's test MSE is a small fraction of the remember-one-value baseline (the ratio is printed last),
@@ -392,8 +490,12 @@ for ax, cell in zip(axes, ("lstm", "rnn"), strict=True):
     p = pred[cell, SEEDS[0]]
     ax.scatter(test_set["y"], p, s=3, alpha=0.4)
     ax.plot([0, 1], [0, 1], "k--", lw=1)
-    ax.fill_between([0, 1], [-0.04, 0.96], [0.04, 1.04], color="tab:green", alpha=0.15, label="|error| < 0.04")
-    ax.set(xlabel="true y", title=f"{cell}, seed {SEEDS[0]}: MSE {scores(test_set['y'], p)['mse']:.4f}")
+    ax.fill_between(
+        [0, 1], [-0.04, 0.96], [0.04, 1.04], color="tab:green", alpha=0.15, label="|error| < 0.04"
+    )
+    ax.set(
+        xlabel="true y", title=f"{cell}, seed {SEEDS[0]}: MSE {scores(test_set['y'], p)['mse']:.4f}"
+    )
 axes[0].set_ylabel("predicted y")
 axes[0].legend(loc="upper left")
 fig.tight_layout()
@@ -407,6 +509,7 @@ plt.show()
 # its own baselines. The $T = 100$ row is section 5.
 
 # %%
+# long-cell: one experiment that runs as a unit
 SWEEP = helpers.pick(full=[10, 50], smoke=[10])
 sweep_runs, rows = {}, []
 for length in SWEEP:
@@ -415,28 +518,58 @@ for length in SWEEP:
     b = baselines(f_d, t_d)
     for cell in ("lstm", "rnn"):
         for s in SEEDS:
-            r = fit(build(cell, SEED + s), batches(f_d, SEED), batches(v_d), epochs=EPOCHS,
-                    patience=PATIENCE, min_delta=MIN_DELTA, quiet=True)
+            r = fit(
+                build(cell, SEED + s),
+                batches(f_d, SEED),
+                batches(v_d),
+                epochs=EPOCHS,
+                patience=PATIENCE,
+                min_delta=MIN_DELTA,
+                quiet=True,
+            )
             sweep_runs[cell, length, s] = r
             p = predict(r.model, t_d["X"])
-            rows.append({"T": length, "cell": cell, "seed": s, **scores(t_d["y"], p), "epochs": r.epochs_run,
-                         "stopped early": r.stopped_early, "mean baseline": b["predict the mean"]["mse"],
-                         "remember X2": b["remember X2 only"]["mse"]})
+            rows.append(
+                {
+                    "T": length,
+                    "cell": cell,
+                    "seed": s,
+                    **scores(t_d["y"], p),
+                    "epochs": r.epochs_run,
+                    "stopped early": r.stopped_early,
+                    "mean baseline": b["predict the mean"]["mse"],
+                    "remember X2": b["remember X2 only"]["mse"],
+                }
+            )
     print(f"T={length} done")
 for cell in ("lstm", "rnn"):
     for s in SEEDS:
-        rows.append({"T": T, "cell": cell, "seed": s, **scores(test_set["y"], pred[cell, s]),
-                     "epochs": runs[cell, s].epochs_run, "stopped early": runs[cell, s].stopped_early,
-                     "mean baseline": base["predict the mean"]["mse"], "remember X2": base["remember X2 only"]["mse"]})
+        rows.append(
+            {
+                "T": T,
+                "cell": cell,
+                "seed": s,
+                **scores(test_set["y"], pred[cell, s]),
+                "epochs": runs[cell, s].epochs_run,
+                "stopped early": runs[cell, s].stopped_early,
+                "mean baseline": base["predict the mean"]["mse"],
+                "remember X2": base["remember X2 only"]["mse"],
+            }
+        )
 sweep = pd.DataFrame(rows)
 
 # %%
 agg = sweep.groupby(["T", "cell"]).agg(
     mse=("mse", lambda v: stats.fmt_mean_sd(v.to_numpy(), digits=6)),
     wrong=("share |err|>=0.04", lambda v: stats.fmt_mean_sd(v.to_numpy(), digits=3)),
-    epochs=("epochs", lambda v: "/".join(map(str, v))), all_stopped_early=("stopped early", "all"),
-    mean_baseline=("mean baseline", "first"), remember_X2=("remember X2", "first"))
-print(f"test MSE and share |err|>=0.04, mean ± sd over seeds {SEEDS}; n={N_TEST:,} test sequences per T")
+    epochs=("epochs", lambda v: "/".join(map(str, v))),
+    all_stopped_early=("stopped early", "all"),
+    mean_baseline=("mean baseline", "first"),
+    remember_X2=("remember X2", "first"),
+)
+print(
+    f"test MSE and share |err|>=0.04, mean ± sd over seeds {SEEDS}; n={N_TEST:,} test sequences per T"
+)
 print(agg.to_string(float_format=lambda v: f"{v:.4f}"))
 
 # %%
@@ -445,10 +578,19 @@ fig, ax = plt.subplots(figsize=(7, 3.8))
 for cell, marker in (("lstm", "s"), ("rnn", "o")):
     part = sweep[sweep.cell == cell]
     ax.plot(part["T"], part["share |err|>=0.04"], marker, alpha=0.7, label=cell)
-    ax.plot(part.groupby("T")["share |err|>=0.04"].mean(), color="tab:orange" if cell == "lstm" else "tab:blue")
-ax.set(xscale="log", xticks=sorted(sweep["T"].unique()), xticklabels=sorted(sweep["T"].unique()), ylim=(0, 1),
-       xlabel="T (sequence length T..T+T/10)", ylabel="share of test sequences\nwith |error| >= 0.04",
-       title="the paper's criterion against the length")
+    ax.plot(
+        part.groupby("T")["share |err|>=0.04"].mean(),
+        color="tab:orange" if cell == "lstm" else "tab:blue",
+    )
+ax.set(
+    xscale="log",
+    xticks=sorted(sweep["T"].unique()),
+    xticklabels=sorted(sweep["T"].unique()),
+    ylim=(0, 1),
+    xlabel="T (sequence length T..T+T/10)",
+    ylabel="share of test sequences\nwith |error| >= 0.04",
+    title="the paper's criterion against the length",
+)
 ax.legend()
 ax.grid(alpha=0.3)
 fig.tight_layout()
@@ -496,25 +638,41 @@ plateau_rows = []
 for s in SEEDS:
     first = sweep_runs["lstm", short, s]
     model = first.model  # the T=10 model of section 6, best weights restored
-    second = fit(model, FIT, VAL, epochs=CURRICULUM_CAP, patience=CURRICULUM_CAP, quiet=True,
-                 callbacks=[StopAfterLeaving(MULTIPLICATION_1997_PARTIAL_MSE)])
+    second = fit(
+        model,
+        FIT,
+        VAL,
+        epochs=CURRICULUM_CAP,
+        patience=CURRICULUM_CAP,
+        quiet=True,
+        callbacks=[StopAfterLeaving(MULTIPLICATION_1997_PARTIAL_MSE)],
+    )
     direct = runs["lstm", s]
     ep_c, ep_d = left_plateau(second.history), left_plateau(direct.history)
-    plateau_rows.append({"seed": s, "direct: epochs at T=100": ep_d,
-                         "direct: seconds": sum(direct.epoch_seconds[:ep_d]) if ep_d else None,
-                         f"curriculum: epochs at T={short}": first.epochs_run,
-                         "curriculum: epochs at T=100": ep_c,
-                         "curriculum: seconds": first.seconds_per_epoch * first.epochs_run
-                         + (sum(second.epoch_seconds[:ep_c]) if ep_c else np.nan),
-                         "curriculum: val MSE after 1st epoch at T=100": second.history["val_loss"][0]})
+    plateau_rows.append(
+        {
+            "seed": s,
+            "direct: epochs at T=100": ep_d,
+            "direct: seconds": sum(direct.epoch_seconds[:ep_d]) if ep_d else None,
+            f"curriculum: epochs at T={short}": first.epochs_run,
+            "curriculum: epochs at T=100": ep_c,
+            "curriculum: seconds": first.seconds_per_epoch * first.epochs_run
+            + (sum(second.epoch_seconds[:ep_c]) if ep_c else np.nan),
+            "curriculum: val MSE after 1st epoch at T=100": second.history["val_loss"][0],
+        }
+    )
 plateau = pd.DataFrame(plateau_rows).set_index("seed")
-print(f"epochs until the validation MSE first falls below {MULTIPLICATION_1997_PARTIAL_MSE} (None: not within the cap)")
+print(
+    f"epochs until the validation MSE first falls below {MULTIPLICATION_1997_PARTIAL_MSE} (None: not within the cap)"
+)
 print(plateau.T.to_string(float_format=lambda v: f"{v:.4g}"))
 ep = plateau.fillna(np.inf)
 fewer = (ep["curriculum: epochs at T=100"] < ep["direct: epochs at T=100"]).sum()
 quicker = (ep["curriculum: seconds"] < ep["direct: seconds"]).sum()
-print(f"the curriculum needed fewer epochs at T=100 for {fewer} of {len(SEEDS)} seeds, "
-      f"fewer seconds in all for {quicker} of {len(SEEDS)}")
+print(
+    f"the curriculum needed fewer epochs at T=100 for {fewer} of {len(SEEDS)} seeds, "
+    f"fewer seconds in all for {quicker} of {len(SEEDS)}"
+)
 
 # %% [markdown]
 # The verdict line answers the question for these two seeds, in epochs at $T = 100$ and in seconds (which
@@ -546,10 +704,14 @@ c_seq = np.full((n_an, width, UNITS), np.nan, dtype=np.float32)
 h_last = np.empty((n_an, UNITS), dtype=np.float32)
 for length in np.unique(L_an):
     idx = np.flatnonzero(L_an == length)
-    _, h_T, _, g = lstm_forward(X_an[idx, width - length :], *cell_layer.get_weights(), return_gates=True)
+    _, h_T, _, g = lstm_forward(
+        X_an[idx, width - length :], *cell_layer.get_weights(), return_gates=True
+    )
     c_seq[idx, width - length :], h_last[idx] = g["c"], h_T
 inp = keras.Input((None, 2))
-h_keras = keras.Model(inp, cell_layer(lstm.layers[0](inp))).predict_on_batch(X_an)  # Masking -> LSTM
+h_keras = keras.Model(inp, cell_layer(lstm.layers[0](inp))).predict_on_batch(
+    X_an
+)  # Masking -> LSTM
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -563,10 +725,13 @@ print(f"NumPy LSTM matches Keras (max |dh| < 1e-4): {bool(np.abs(h_last - h_kera
 # ($\mathrm{corr}(c_{\text{after}}, c_{\text{end}})$).
 
 # %%
+# long-cell: one experiment that runs as a unit
 rows_an = np.arange(n_an)
 late_an = pos_an.max(axis=1)
 c_after, c_end = c_seq[rows_an, late_an], c_seq[rows_an, width - 2]
-x12 = np.column_stack([marked({"X": X_an, "pos": pos_an, "y": test_set["y"][:n_an]}), test_set["y"][:n_an]])
+x12 = np.column_stack(
+    [marked({"X": X_an, "pos": pos_an, "y": test_set["y"][:n_an]}), test_set["y"][:n_an]]
+)
 
 
 def corr(a: np.ndarray, b: np.ndarray) -> float:
@@ -574,34 +739,53 @@ def corr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 NAMES = ("X1", "X2", "y")
-cells = pd.DataFrame({
-    **{f"corr(c_after, {n})": [corr(c_after[:, u], x12[:, j]) for u in range(UNITS)] for j, n in enumerate(NAMES)},
-    **{f"corr(c_end, {n})": [corr(c_end[:, u], x12[:, j]) for u in range(UNITS)] for j, n in enumerate(NAMES)},
-    "mean c_end - c_after": (c_end - c_after).mean(0), "sd c_after": c_after.std(0),
-    "corr(c_after, c_end)": [corr(c_after[:, u], c_end[:, u]) for u in range(UNITS)]})
+cells = pd.DataFrame(
+    {
+        **{
+            f"corr(c_after, {n})": [corr(c_after[:, u], x12[:, j]) for u in range(UNITS)]
+            for j, n in enumerate(NAMES)
+        },
+        **{
+            f"corr(c_end, {n})": [corr(c_end[:, u], x12[:, j]) for u in range(UNITS)]
+            for j, n in enumerate(NAMES)
+        },
+        "mean c_end - c_after": (c_end - c_after).mean(0),
+        "sd c_after": c_after.std(0),
+        "corr(c_after, c_end)": [corr(c_after[:, u], c_end[:, u]) for u in range(UNITS)],
+    }
+)
 best = {n: int(cells[f"corr(c_end, {n})"].abs().idxmax()) for n in ("X1", "X2", "y")}
-print(f"{n_an} test sequences, LSTM seed {SEEDS[0]}; the cell most correlated with each quantity at the end:")
+print(
+    f"{n_an} test sequences, LSTM seed {SEEDS[0]}; the cell most correlated with each quantity at the end:"
+)
 print(cells.loc[sorted(set(best.values()))].round(3).T.to_string())
 
 # %%
 for n, u in best.items():
     r_end, r_after = cells.loc[u, f"corr(c_end, {n})"], cells.loc[u, f"corr(c_after, {n})"]
     drift, spread = cells.loc[u, "mean c_end - c_after"], cells.loc[u, "sd c_after"]
-    flip = " (the sign flipped during the hold)" if r_after * r_end < 0 and abs(r_after) > 0.3 else ""
-    print(f"{n}: cell {u} ends with a {'negative' if r_end < 0 else 'positive'} sign{flip}: corr {r_after:+.2f} "
-          f"just after the later marker, {r_end:+.2f} at the end; during the hold its state moves by {drift:+.3f} "
-          f"on average ({abs(drift) / spread:.1f} sd of c_after), corr(c_after, c_end) = "
-          f"{cells.loc[u, 'corr(c_after, c_end)']:+.2f}")
+    flip = (
+        " (the sign flipped during the hold)" if r_after * r_end < 0 and abs(r_after) > 0.3 else ""
+    )
+    print(
+        f"{n}: cell {u} ends with a {'negative' if r_end < 0 else 'positive'} sign{flip}: corr {r_after:+.2f} "
+        f"just after the later marker, {r_end:+.2f} at the end; during the hold its state moves by {drift:+.3f} "
+        f"on average ({abs(drift) / spread:.1f} sd of c_after), corr(c_after, c_end) = "
+        f"{cells.loc[u, 'corr(c_after, c_end)']:+.2f}"
+    )
 
 # %%
 # extra code: the cell state of the X1 cell along four test sequences
 u = best["X1"]
 fig, ax = plt.subplots(figsize=(9, 3.6))
 for j in range(4):
-    line, = ax.plot(c_seq[j, :, u], label=f"X1 = {x12[j, 0]:.2f}, X2 = {x12[j, 1]:.2f}")
+    (line,) = ax.plot(c_seq[j, :, u], label=f"X1 = {x12[j, 0]:.2f}, X2 = {x12[j, 1]:.2f}")
     ax.plot(pos_an[j], c_seq[j, pos_an[j], u], "o", color=line.get_color())
-ax.set(xlabel="step t (padded array; dots: the two marked steps)", ylabel=f"cell state $c_t$ of cell {u}",
-       title=f"cell {u}: written at the markers, then held")
+ax.set(
+    xlabel="step t (padded array; dots: the two marked steps)",
+    ylabel=f"cell state $c_t$ of cell {u}",
+    title=f"cell {u}: written at the markers, then held",
+)
 ax.legend(fontsize=8)
 ax.grid(alpha=0.3)
 fig.tight_layout()
@@ -623,13 +807,19 @@ plt.show()
 helpers.record_results(
     "05_multiplication_task",
     data_sizes={"fit": len(fit_set["y"]), "validation": len(val_set["y"]), "test": N_TEST, "T": T},
-    headline={"lstm_test_mse": headline["lstm"]["mse"], "rnn_test_mse": headline["rnn"]["mse"],
-              "lstm_share_err_ge_0.04": headline["lstm"]["share |err|>=0.04"],
-              "rnn_share_err_ge_0.04": headline["rnn"]["share |err|>=0.04"],
-              "mean_baseline_test_mse": base["predict the mean"]["mse"],
-              "remember_x2_baseline_test_mse": base["remember X2 only"]["mse"]},
+    headline={
+        "lstm_test_mse": headline["lstm"]["mse"],
+        "rnn_test_mse": headline["rnn"]["mse"],
+        "lstm_share_err_ge_0.04": headline["lstm"]["share |err|>=0.04"],
+        "rnn_share_err_ge_0.04": headline["rnn"]["share |err|>=0.04"],
+        "mean_baseline_test_mse": base["predict the mean"]["mse"],
+        "remember_x2_baseline_test_mse": base["remember X2 only"]["mse"],
+    },
     baselines=base,
-    runs={f"{c} seed {s}": r.summary() | {"left_plateau_epoch": left_plateau(r.history)} for (c, s), r in runs.items()},
+    runs={
+        f"{c} seed {s}": r.summary() | {"left_plateau_epoch": left_plateau(r.history)}
+        for (c, s), r in runs.items()
+    },
     sweep=sweep.to_dict(orient="records"),
     curriculum=plateau.reset_index().to_dict(orient="records"),
     memory_cells={n: {"cell": u, **cells.loc[u].round(4).to_dict()} for n, u in best.items()},
@@ -663,36 +853,50 @@ helpers.record_results(
 # 3. **Which bias does the work?** Train at $T = 50$ with only one of the two bias changes
 #    ($b_i = -2$ with Keras's $b_f = 1$, or $b_f = 3$ with $b_i = 0$) and compare the epoch at which each
 #    leaves the plateau with the section-6 run that has both.
-#
+
+# %% [markdown] tags=["solution"]
 # ## Solutions
 #
 # **1.** The mean baseline is $\mathrm{Var}(uv) = 1/9 - 1/16 = 7/144$, the partial one
 # $\mathbb{E}[u^2]\,\mathrm{Var}(v) = 1/36$.
 
-# %%
+# %% tags=["solution"]
 Xu, yu, pu = make_multiplication_data(20_000, length=T, seed=11, return_positions=True)
 u_first = Xu[np.arange(len(yu)), pu[:, 0], VALUE].astype(np.float64)
-print(f"variance of y {yu.var():.4f} (7/144 = {MULTIPLICATION_VARIANCE:.4f}); "
-      f"MSE of u/2 from one value {np.mean((yu - u_first / 2) ** 2):.4f} (1/36 = {MULTIPLICATION_PARTIAL_MSE:.4f})")
+print(
+    f"variance of y {yu.var():.4f} (7/144 = {MULTIPLICATION_VARIANCE:.4f}); "
+    f"MSE of u/2 from one value {np.mean((yu - u_first / 2) ** 2):.4f} (1/36 = {MULTIPLICATION_PARTIAL_MSE:.4f})"
+)
 pu_lstm = predict(lstm, Xu[:N_TEST])
-print(f"trained T=100 LSTM on {N_TEST:,} uniform-variant sequences: {scores(yu[:N_TEST], pu_lstm)}  "
-      f"(mean baseline {np.mean((yu[:N_TEST] - yu.mean()) ** 2):.4f})")
+print(
+    f"trained T=100 LSTM on {N_TEST:,} uniform-variant sequences: {scores(yu[:N_TEST], pu_lstm)}  "
+    f"(mean baseline {np.mean((yu[:N_TEST] - yu.mean()) ** 2):.4f})"
+)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # Both formulas check out. On the uniform variant the trained LSTM does worse than predicting the mean:
 # it has never seen a sequence without end markers, nor a marked value in the second half, and what it
 # learned is tied to the 1997 layout.
 #
 # **2.** No training needed: the test predictions of section 5.
 
-# %%
+# %% tags=["solution"]
 err = np.abs(pred["lstm", SEEDS[0]] - test_set["y"]) >= 0.04
-frame = pd.DataFrame({"wrong": err, "y quartile": pd.qcut(test_set["y"], 4, labels=["Q1", "Q2", "Q3", "Q4"]),
-                      "X1 on step 0": rel[:, 0] == 0, "lag": pd.cut(lag, [0, 60, 70, 80, 90, 200])})
+frame = pd.DataFrame(
+    {
+        "wrong": err,
+        "y quartile": pd.qcut(test_set["y"], 4, labels=["Q1", "Q2", "Q3", "Q4"]),
+        "X1 on step 0": rel[:, 0] == 0,
+        "lag": pd.cut(lag, [0, 60, 70, 80, 90, 200]),
+    }
+)
 for col in ("y quartile", "X1 on step 0", "lag"):
-    print(frame.groupby(col, observed=True)["wrong"].agg(["mean", "size"]).round(3).T.to_string(), "\n")
+    print(
+        frame.groupby(col, observed=True)["wrong"].agg(["mean", "size"]).round(3).T.to_string(),
+        "\n",
+    )
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # The errors are not spread evenly: they are more frequent among the smallest and the largest products,
 # when $X_1$ sat on the first step (value 1.0, a case seen in only a tenth of the training sequences),
 # and they grow with the lag. The `size` rows give each group's size.
@@ -700,23 +904,35 @@ for col in ("y quartile", "X1 on step 0", "lag"):
 # **3.** Two more runs at $T = 50$ (the first seed, the data of section 6), each stopped two epochs after it
 # leaves the plateau, as in section 7, or at a cap of 20 epochs.
 
-# %%
+# %% tags=["solution"]
 T3 = SWEEP[-1]
 f3, v3 = split(data(T3, N_TRAIN, seed=1000 + T3))
-VARIANTS = helpers.pick(full={"b_i=-2, b_f=1": {"i": -2.0, "f": 1.0}, "b_i=0, b_f=3": {"i": 0.0, "f": 3.0}},
-                        smoke={"b_i=0, b_f=3": {"i": 0.0, "f": 3.0}})
+VARIANTS = helpers.pick(
+    full={"b_i=-2, b_f=1": {"i": -2.0, "f": 1.0}, "b_i=0, b_f=3": {"i": 0.0, "f": 3.0}},
+    smoke={"b_i=0, b_f=3": {"i": 0.0, "f": 3.0}},
+)
 for name, gb in VARIANTS.items():
-    r = fit(build("lstm", SEED + SEEDS[0], gate_bias=gb), batches(f3, SEED), batches(v3), epochs=EXERCISE_CAP,
-            patience=EXERCISE_CAP, quiet=True, callbacks=[StopAfterLeaving(MULTIPLICATION_1997_PARTIAL_MSE)])
-    print(f"T={T3}, {name}: left the plateau at epoch {left_plateau(r.history)} (cap {EXERCISE_CAP})")
+    r = fit(
+        build("lstm", SEED + SEEDS[0], gate_bias=gb),
+        batches(f3, SEED),
+        batches(v3),
+        epochs=EXERCISE_CAP,
+        patience=EXERCISE_CAP,
+        quiet=True,
+        callbacks=[StopAfterLeaving(MULTIPLICATION_1997_PARTIAL_MSE)],
+    )
+    print(
+        f"T={T3}, {name}: left the plateau at epoch {left_plateau(r.history)} (cap {EXERCISE_CAP})"
+    )
 both = sweep_runs["lstm", T3, SEEDS[0]]
 print(f"T={T3}, b_i=-2, b_f=3 (section 6): left the plateau at epoch {left_plateau(both.history)}")
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # With both bias changes the model leaves the plateau within a few epochs. Read the other two lines:
 # the forget-gate bias alone, and the input-gate bias alone (with the forget gate at Keras's
 # $\sigma(1) \approx 0.73$), show which of the two does most of the work at this length.
-#
+
+# %% [markdown]
 # ## Further reading
 #
 # - S. Hochreiter and J. Schmidhuber, "Long Short-Term Memory", *Neural Computation* 9(8), 1997:
