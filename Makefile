@@ -38,7 +38,7 @@ run: $(STAMP)  ## execute every notebook in order, in place, one progress line e
 	@$(PY) tools/run_course.py $(NOTEBOOKS)
 	@if [ "$(COURSE_PROFILE)" = full ]; then $(PY) -m helpers results > /dev/null && echo "README results table updated."; fi
 
-test: unit nbval  ## unit tests, then every notebook executed by nbval in the smoke profile
+test: lint unit nbval  ## lint (ruff, format check, mypy), unit tests, then every notebook in the smoke profile (nbval)
 
 unit: $(STAMP)  ## unit tests of helpers (no network)
 	COURSE_PROFILE=smoke $(PY) -m pytest -q tests

@@ -74,8 +74,8 @@ def split_text(
         or not math.isclose(sum(fractions), 1.0)
     ):
         raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions}")
-    a = int(round(len(text) * fractions[0]))
-    b = int(round(len(text) * (fractions[0] + fractions[1])))
+    a = round(len(text) * fractions[0])
+    b = round(len(text) * (fractions[0] + fractions[1]))
     return text[:a], text[a:b], text[b:]
 
 
@@ -389,7 +389,12 @@ def build_char_lm(
         raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
     if stateful and not batch_size:
         raise ValueError("a stateful model needs a fixed batch_size")
-    if layers < 1 or units < 1 or embed_dim < 1 or not (0 <= dropout < 1 and 0 <= input_dropout < 1):
+    if (
+        layers < 1
+        or units < 1
+        or embed_dim < 1
+        or not (0 <= dropout < 1 and 0 <= input_dropout < 1)
+    ):
         raise ValueError(
             "layers, units and embed_dim must be >= 1, dropout and input_dropout in [0, 1)"
         )
@@ -451,7 +456,12 @@ def _log_softmax_nll(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
 
 
 def char_nll(
-    model: keras.Model, ids: np.ndarray, *, carry_state: bool = True, seq_len: int = 100, streams: int = 8
+    model: keras.Model,
+    ids: np.ndarray,
+    *,
+    carry_state: bool = True,
+    seq_len: int = 100,
+    streams: int = 8,
 ) -> np.ndarray:
     """Negative log-likelihood (nats) of ids[1:] under a char LM, each symbol given the text before it.
 
@@ -652,7 +662,9 @@ def generate(
     return vocab.decode(out)
 
 
-def hidden_states(model: keras.Model, ids: np.ndarray, layer: int = 0, streams: int = 1) -> np.ndarray:
+def hidden_states(
+    model: keras.Model, ids: np.ndarray, layer: int = 0, streams: int = 1
+) -> np.ndarray:
     """Hidden state h_t of recurrent layer `layer` at every position of ids, state carried: (len(ids), units)."""
     import keras
 

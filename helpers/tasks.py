@@ -37,7 +37,11 @@ def _marked_sequences(
 
 
 def _marked_task(
-    n: int, length: int, seed: int | None, first_half: bool, return_positions: bool,
+    n: int,
+    length: int,
+    seed: int | None,
+    first_half: bool,
+    return_positions: bool,
     combine: Callable[..., np.ndarray],
 ) -> tuple[np.ndarray, ...]:
     """Shared body of the tasks: y = combine(the 2 marked values) along axis 1, in float64 then float32."""
@@ -48,7 +52,11 @@ def _marked_task(
 
 
 def make_multiplication_data(
-    n: int, length: int = 100, seed: int | None = 0, *, first_half: bool = False,
+    n: int,
+    length: int = 100,
+    seed: int | None = 0,
+    *,
+    first_half: bool = False,
     return_positions: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """Multiplication task: X (n, length, 2) float32 [marker, value], y (n,) = product of the 2 marked values."""
@@ -56,14 +64,20 @@ def make_multiplication_data(
 
 
 def make_adding_data(
-    n: int, length: int = 100, seed: int | None = 0, *, first_half: bool = False,
+    n: int,
+    length: int = 100,
+    seed: int | None = 0,
+    *,
+    first_half: bool = False,
     return_positions: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """Adding problem: X (n, length, 2) float32 [marker, value], y (n,) = sum of the 2 marked values."""
     return _marked_task(n, length, seed, first_half, return_positions, np.sum)
 
 
-def make_first_sign_data(n: int, length: int = 100, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_first_sign_data(
+    n: int, length: int = 100, seed: int | None = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """First-sign task (notebooks 03, 04): X (n, length, 1) float32 Gaussian noise, y (n,) = 1.0 if x_1 > 0 else 0.0."""
     if n < 1:
         raise ValueError(f"n must be a positive number of sequences, got {n}.")
@@ -115,7 +129,9 @@ def make_multiplication_1997(
     if n < 1:
         raise ValueError(f"n must be a positive number of sequences, got {n}.")
     if T < 6:
-        raise ValueError(f"T must be at least 6 (two markers among the first T//2 - 1 steps), got {T}.")
+        raise ValueError(
+            f"T must be at least 6 (two markers among the first T//2 - 1 steps), got {T}."
+        )
     rng = np.random.default_rng(seed)
     width = T + T // 10
     lengths = rng.integers(T, width + 1, size=n)
