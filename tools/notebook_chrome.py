@@ -62,7 +62,9 @@ if "google.colab" in sys.modules:
     if not os.path.isdir(COURSE):
         subprocess.run(["git", "clone", "--quiet", REPO_URL, COURSE], check=True)
         subprocess.run(["git", "-C", COURSE, "checkout", "--quiet", REPO_REF], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE + "[colab]"], check=True
+    )
     sys.path.insert(0, COURSE)  # importable now, without restarting the runtime
     os.chdir(COURSE + "/notebooks")  # relative paths (images, data, results) as in the repository"""
 
