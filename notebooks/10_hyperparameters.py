@@ -29,7 +29,7 @@
 # **Prerequisites**: 09 (the character language model, bits per character, the data split);
 # 05 and 06 for early stopping and seed spreads.
 #
-# **Time to run**: the full profile trains about 90 small models: 24 minutes as recorded here, on
+# **Time to run**: the full profile trains about 80 small models: 24 minutes as recorded here, on
 # a 2-core machine shared with three other jobs (each TensorFlow job uses about one core), so
 # longer than the 15 minutes this study aims at; about a minute in the smoke profile. The last
 # cell prints the measured time.
