@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
-import io
 import socket
-import tarfile
 import threading
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from support import tar_gz
 
 import helpers.data as data
 
@@ -82,16 +81,6 @@ def http_dir(tmp_path: Path):
     server.server_close()
 
 
-def _tar_gz(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, content in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
-    return buf.getvalue()
-
-
 @pytest.fixture
 def fake_registry(http_dir, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """Every registry file replaced by a tiny one served on 127.0.0.1 (online, 3 IMDB reviews per folder)."""
@@ -99,7 +88,7 @@ def fake_registry(http_dir, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]
     payloads = {
         "nsmc_train": "id\tdocument\tlabel\n1\t재밌다\t1\n2\t별로\t0\n3\t최고\t1\n".encode(),
         "nsmc_test": "id\tdocument\tlabel\n4\t좋아요\t1\n5\t지루\t0\n".encode(),
-        "imdb_archive": _tar_gz(
+        "imdb_archive": tar_gz(
             {
                 f"aclImdb/{split}/{label}/{i}_{rating}.txt": f"{split} {label} review {i}".encode()
                 for split in ("train", "test")

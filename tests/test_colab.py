@@ -9,7 +9,6 @@ requirements, no code), so the resolver sees the real dependency graph without t
 from __future__ import annotations
 
 import importlib.metadata as md
-import importlib.util
 import json
 import os
 import re
@@ -20,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support import load_tool
 
 try:
     import tomllib
@@ -34,15 +34,6 @@ ON_COLAB = {"tensorflow", "tensorflow-cpu", "keras", "absl-py", "ipython", "ipyk
 
 def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _chrome():
-    spec = importlib.util.spec_from_file_location(
-        "notebook_chrome", ROOT / "tools" / "notebook_chrome.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _colab_extra() -> list[str]:
@@ -175,7 +166,9 @@ def test_colab_install_does_not_pull_tensorflow(tmp_path: Path):
 
 def test_colab_cell_does_nothing_outside_colab(tmp_path: Path):
     """Run the cell in a fresh interpreter without google.colab: no output, no command, no chdir."""
-    cell = _chrome().colab_source("https://github.com/lstm-course/lstm-course", "v1.0")
+    cell = load_tool("notebook_chrome").colab_source(
+        "https://github.com/lstm-course/lstm-course", "v1.0"
+    )
     probe = (
         "import os, subprocess, sys\n"
         "def refuse(*a, **k): raise AssertionError(f'ran {a}')\n"
@@ -195,7 +188,7 @@ def test_colab_cell_does_nothing_outside_colab(tmp_path: Path):
 
 def test_colab_cell_on_colab_clones_the_pinned_ref_and_installs_the_extra(tmp_path: Path):
     """With a stand-in google.colab module the cell clones REPO_URL at REPO_REF and installs .[colab]."""
-    cell = _chrome().colab_source("https://github.com/OWNER/REPO", "abc1234")
+    cell = load_tool("notebook_chrome").colab_source("https://github.com/OWNER/REPO", "abc1234")
     probe = (
         "import json, os, subprocess, sys, types\n"
         "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
@@ -226,4 +219,4 @@ def test_colab_cell_on_colab_clones_the_pinned_ref_and_installs_the_extra(tmp_pa
 )
 def test_colab_cell_rejects_a_repo_url_that_is_not_github(bad: str):
     with pytest.raises(ValueError, match="REPO_URL"):
-        _chrome().colab_source(bad, "v1.0")
+        load_tool("notebook_chrome").colab_source(bad, "v1.0")

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import ast
 import functools
-import importlib.util
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from support import load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -61,16 +60,7 @@ SEEDING_AND_QUIETING = (  # dotted-name endings that helpers.setup / helpers.set
 nb_params = pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in NOTEBOOKS])
 
 
-def _load_tool(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-CLEAN = _load_tool("clean_notebooks")  # the one definition of "volatile" and of the kernelspec
+CLEAN = load_tool("clean_notebooks")  # the one definition of "volatile" and of the kernelspec
 
 
 @dataclass(frozen=True)

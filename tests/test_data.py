@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import tar_gz
 
 import helpers
 import helpers.data as data
@@ -101,19 +102,9 @@ def test_unreachable_host_is_dataset_unavailable(monkeypatch, isolated):
 # ------------------------------------------------------------------ archives
 
 
-def _tar_bytes(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, content in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
-    return buf.getvalue()
-
-
 def test_tar_member_escaping_target_is_refused(tmp_path):
     archive = tmp_path / "evil.tar.gz"
-    archive.write_bytes(_tar_bytes({"aclImdb/README": b"ok", "../../escaped.txt": b"boom"}))
+    archive.write_bytes(tar_gz({"aclImdb/README": b"ok", "../../escaped.txt": b"boom"}))
     with pytest.raises(DataError, match="escapes"):
         data.safe_extract(archive, tmp_path / "out")
     assert not (tmp_path / "escaped.txt").exists()
@@ -147,7 +138,7 @@ def test_tar_links_are_refused_and_nothing_is_extracted(tmp_path, kind, target):
 def test_safe_extract_takes_only_members_matching_the_pattern(tmp_path):
     archive = tmp_path / "a.tar.gz"
     archive.write_bytes(
-        _tar_bytes(
+        tar_gz(
             {
                 "aclImdb/README": b"r",
                 "aclImdb/train/pos/1_9.txt": b"p",
@@ -171,7 +162,7 @@ def test_safe_extract_takes_only_members_matching_the_pattern(tmp_path):
 
 def test_safe_extract_without_pattern_takes_every_member(tmp_path):
     archive = tmp_path / "a.tar.gz"
-    archive.write_bytes(_tar_bytes({"x/a.txt": b"a", "y.txt": b"y"}))
+    archive.write_bytes(tar_gz({"x/a.txt": b"a", "y.txt": b"y"}))
     data.safe_extract(archive, tmp_path / "out")
     assert (tmp_path / "out" / "x" / "a.txt").read_bytes() == b"a"
     assert (tmp_path / "out" / "y.txt").read_bytes() == b"y"
@@ -179,7 +170,7 @@ def test_safe_extract_without_pattern_takes_every_member(tmp_path):
 
 def test_absolute_tar_member_is_refused(tmp_path):
     archive = tmp_path / "abs.tar.gz"
-    archive.write_bytes(_tar_bytes({str(tmp_path / "abs-escaped.txt"): b"boom"}))
+    archive.write_bytes(tar_gz({str(tmp_path / "abs-escaped.txt"): b"boom"}))
     with pytest.raises(DataError, match="escapes"):
         data.safe_extract(archive, tmp_path / "out")
     assert not (tmp_path / "abs-escaped.txt").exists()
@@ -202,7 +193,7 @@ def _fake_imdb_members() -> dict[str, bytes]:
 
 def test_imdb_downloaded_archive_is_extracted_and_read(http_dir, monkeypatch, isolated):
     folder, base, _ = http_dir
-    payload = _tar_bytes(_fake_imdb_members())
+    payload = tar_gz(_fake_imdb_members())
     (folder / "imdb.tar.gz").write_bytes(payload)
     _register(monkeypatch, "imdb_archive", f"{base}/imdb.tar.gz", "imdb/aclImdb_v1.tar.gz", payload)
     monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -12,18 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from support import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "make_handouts", ROOT / "tools" / "make_handouts.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _tags(cell) -> list[str]:
@@ -66,7 +57,7 @@ def test_handout_of_a_small_notebook(tmp_path: Path):
         ]
     )
     nbformat.write(nb, tmp_path / "05_demo.ipynb")
-    summary = _tool().build(tmp_path / "out", [tmp_path / "05_demo.ipynb"])
+    summary = load_tool("make_handouts").build(tmp_path / "out", [tmp_path / "05_demo.ipynb"])
     out = nbformat.read(tmp_path / "out" / "notebooks" / "05_demo.ipynb", as_version=4)
     assert [c.source for c in out.cells] == [
         "# 05 · Demo",
@@ -84,7 +75,7 @@ def test_handout_of_a_small_notebook(tmp_path: Path):
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("handouts")
-    _tool().build(out, NOTEBOOKS)
+    load_tool("make_handouts").build(out, NOTEBOOKS)
     return out
 
 
@@ -97,7 +88,7 @@ def test_course_handout_has_no_solution_and_keeps_the_exercises(path: Path, hand
         assert any(re.search(r"^## Exercises", c.source, re.M) for c in out.cells), (
             "the exercises were removed"
         )
-        assert len(_tool().solution_cells(original)) >= 2, (
+        assert len(load_tool("make_handouts").solution_cells(original)) >= 2, (
             "a notebook with exercises should have solutions to remove"
         )
     # everything else is kept, text unchanged (a cell may be the part of an original cell before or
@@ -106,7 +97,7 @@ def test_course_handout_has_no_solution_and_keeps_the_exercises(path: Path, hand
     assert all(any(c.source in src for src in sources) for c in out.cells)
     # only solutions and the cells that need them go: every cell before the exercises is kept
     split = copy.deepcopy(original)
-    _tool()._chrome().tag_solutions(
+    load_tool("make_handouts")._chrome().tag_solutions(
         split
     )  # the notebook as the handout tool sees it (mixed cells split)
     first = min(

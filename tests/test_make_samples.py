@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import load_tool
 
 import helpers.data as data
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "make_samples", ROOT / "tools" / "make_samples.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _frame(n_pos: int, n_neg: int) -> pd.DataFrame:
@@ -29,7 +20,7 @@ def _frame(n_pos: int, n_neg: int) -> pd.DataFrame:
 
 
 def test_balanced_sample_is_balanced_shuffled_and_reproducible():
-    tool = _tool()
+    tool = load_tool("make_samples")
     df = _frame(30, 50)
     a = tool.balanced_sample(df, 20)
     assert len(a) == 20
@@ -45,7 +36,7 @@ def test_balanced_sample_is_balanced_shuffled_and_reproducible():
 
 def test_balanced_sample_needs_enough_rows_of_each_label():
     with pytest.raises(ValueError, match="larger sample"):
-        _tool().balanced_sample(_frame(3, 50), 20)  # 10 positives asked, 3 there
+        load_tool("make_samples").balanced_sample(_frame(3, 50), 20)  # 10 positives asked, 3 there
 
 
 @pytest.fixture
@@ -80,7 +71,7 @@ def full_data(monkeypatch, isolated):
 @pytest.fixture
 def tool(monkeypatch, tmp_path):
     """make_samples writing into tmp_path/helpers/samples (never the course's own samples), small sizes."""
-    module = _tool()
+    module = load_tool("make_samples")
     (tmp_path / "checkout" / "helpers" / "samples").mkdir(parents=True)
     monkeypatch.setattr(module, "repo_root", lambda: tmp_path / "checkout")
     monkeypatch.setattr(

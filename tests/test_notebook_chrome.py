@@ -4,7 +4,6 @@ consistent, outputs untouched, idempotent; and the pairing stays stable when Jup
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -14,17 +13,9 @@ import jupytext.cli
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from support import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _chrome():
-    spec = importlib.util.spec_from_file_location(
-        "notebook_chrome", ROOT / "tools" / "notebook_chrome.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _tags(cell) -> list[str]:
@@ -70,7 +61,7 @@ def _pair(folder: Path, name: str = "05_demo") -> Path:
 
 
 def test_chrome_adds_colab_cells_and_tags_solutions(tmp_path: Path):
-    chrome = _chrome()
+    chrome = load_tool("notebook_chrome")
     path = _pair(tmp_path)
     before = nbformat.read(path, as_version=4)
     assert chrome.main([str(path), "--check"]) == 1
@@ -111,7 +102,7 @@ def test_chrome_adds_colab_cells_and_tags_solutions(tmp_path: Path):
 
 
 def test_chrome_is_idempotent(tmp_path: Path):
-    chrome = _chrome()
+    chrome = load_tool("notebook_chrome")
     path = _pair(tmp_path)
     chrome.main([str(path)])
     first = (path.read_bytes(), path.with_suffix(".py").read_bytes())
@@ -121,7 +112,7 @@ def test_chrome_is_idempotent(tmp_path: Path):
 
 
 def test_chrome_updates_the_ref_in_place(tmp_path: Path):
-    chrome = _chrome()
+    chrome = load_tool("notebook_chrome")
     path = _pair(tmp_path)
     chrome.main([str(path)])
     chrome.main([str(path), "--repo-url", "https://github.com/someone/course", "--ref", "v2.0"])
@@ -133,7 +124,7 @@ def test_chrome_updates_the_ref_in_place(tmp_path: Path):
 
 
 def test_chrome_refuses_a_pair_out_of_sync(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    chrome = _chrome()
+    chrome = load_tool("notebook_chrome")
     path = _pair(tmp_path)
     py = path.with_suffix(".py")
     py.write_text(py.read_text() + "\n# %%\nprint('edited in the .py only')\n")
@@ -144,7 +135,7 @@ def test_chrome_refuses_a_pair_out_of_sync(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_chrome_rewrites_the_colab_paragraph_of_start_here(tmp_path: Path):
-    chrome = _chrome()
+    chrome = load_tool("notebook_chrome")
     nb = new_notebook(
         cells=[
             new_markdown_cell("# 00 · Start here"),
@@ -172,7 +163,7 @@ def test_course_notebooks_are_chromed_once_the_lead_has_run_the_script():
         pytest.skip(
             "the course is not chromed yet: the lead runs `python tools/notebook_chrome.py` at the end"
         )
-    chrome = _chrome()
+    chrome = load_tool("notebook_chrome")
     needing = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)

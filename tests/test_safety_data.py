@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import tarfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from support import tar_gz
 
 import helpers
 import helpers.data as data
@@ -23,16 +22,6 @@ def _register(monkeypatch, key: str, url: str, path: str, payload: bytes) -> Non
         url=url, path=path, sha256=hashlib.sha256(payload).hexdigest(), size=len(payload)
     )
     monkeypatch.setitem(data.REGISTRY, key, spec)
-
-
-def _tar_bytes(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, content in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
-    return buf.getvalue()
 
 
 def _imdb_members(n: int = 3) -> dict[str, bytes]:
@@ -65,7 +54,7 @@ def imdb_full(monkeypatch, isolated) -> Path:
 def imdb_archive_served(http_dir, monkeypatch):
     """The IMDB archive (3 reviews per folder) served on 127.0.0.1; online, full profile."""
     folder, base, _ = http_dir
-    payload = _tar_bytes(_imdb_members())
+    payload = tar_gz(_imdb_members())
     (folder / "imdb.tar.gz").write_bytes(payload)
     _register(monkeypatch, "imdb_archive", f"{base}/imdb.tar.gz", "imdb/aclImdb_v1.tar.gz", payload)
     monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)
