@@ -39,6 +39,7 @@ class PairedComparison:
     low: float
     high: float
     p_value: float
+    n_boot: int = 0  # resamples behind p_value (0: unknown); p cannot go below 2 / (n_boot + 1)
 
     @property
     def is_tie(self) -> bool:
@@ -47,10 +48,13 @@ class PairedComparison:
 
     def __str__(self) -> str:
         verdict = "tie (interval contains 0)" if self.is_tie else "difference"
-        return (
-            f"A - B = {self.difference:+.4f} [{self.low:+.4f}, {self.high:+.4f}], "
-            f"p = {self.p_value:.3g}: {verdict}"
+        floor = 2 / (self.n_boot + 1) if self.n_boot else 0.0
+        p = (
+            f"p <= {floor:.2g} (no resample crossed 0)"
+            if self.p_value <= floor * (1 + 1e-9)
+            else f"p = {self.p_value:.3g}"
         )
+        return f"A - B = {self.difference:+.4f} [{self.low:+.4f}, {self.high:+.4f}], {p}: {verdict}"
 
 
 def _arrays(*arrays: Sequence[float] | np.ndarray) -> list[np.ndarray]:
@@ -124,7 +128,9 @@ def paired_bootstrap(
     share_le = (np.sum(diffs <= 0) + 1) / (n_boot + 1)
     share_ge = (np.sum(diffs >= 0) + 1) / (n_boot + 1)
     p = min(1.0, 2 * min(share_le, share_ge))
-    return PairedComparison(float(metric(t, a) - metric(t, b)), float(low), float(high), float(p))
+    return PairedComparison(
+        float(metric(t, a) - metric(t, b)), float(low), float(high), float(p), n_boot
+    )
 
 
 def mcnemar(

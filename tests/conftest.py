@@ -110,24 +110,3 @@ def fake_registry(http_dir, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]
     monkeypatch.setattr(data, "IMDB_MIN_FILES_PER_FOLDER", 3)
     monkeypatch.setenv("COURSE_OFFLINE", "0")
     return payloads
-
-
-# Notebook 06 as published is the previous version: it keeps its full-profile outputs, which the
-# protocol rewrite (notebooks/drafts/06_imdb_sentiment_protocol.py) does not have yet because its
-# seed study and full run did not fit in the session that wrote it. The old notebook breaks these
-# newer conventions; each is marked as an expected, strict failure (it must fail, so the mark is
-# removed the day the rewrite replaces it), never skipped silently.
-KNOWN_CONVENTION_GAPS = {
-    "test_setup_cell_starts_with_import_helpers[06_imdb_sentiment]",
-    "test_setup_cell_calls_helpers_setup[06_imdb_sentiment]",
-    "test_no_seeding_or_tf_quieting_in_cells[06_imdb_sentiment]",
-    "test_no_notebook_global_rng[06_imdb_sentiment]",
-}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the known convention gaps of the previous notebook 06 as strict expected failures."""
-    reason = "06 is the previous version until its protocol rewrite has a full-profile run"
-    for item in items:
-        if item.name in KNOWN_CONVENTION_GAPS:
-            item.add_marker(pytest.mark.xfail(strict=True, reason=reason))

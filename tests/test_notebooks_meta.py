@@ -138,6 +138,23 @@ def test_outputs_present(path):
 
 
 @nb_params
+def test_every_shown_figure_is_stored(path):
+    """A cell that calls plt.show() must carry its image: text that reads a figure needs the figure."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    missing = [
+        f"cell {i}"
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code"
+        and "plt.show()" in "".join(cell["source"])
+        and not any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+    ]
+    assert not missing, (
+        f"{path.name}: {missing} show a figure but store no image; execute with the inline backend "
+        "(make run / tools/run_course.py do; MPLBACKEND=Agg drops figures)"
+    )
+
+
+@nb_params
 def test_no_error_outputs(path):
     errors = [
         f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:80]}"

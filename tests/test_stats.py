@@ -57,6 +57,15 @@ def test_paired_bootstrap_detects_a_real_difference_and_calls_a_tie():
     assert "tie" in str(same)
 
 
+def test_paired_bootstrap_says_when_p_is_at_its_resolution_floor():
+    y = np.ones(500, dtype=int)
+    res = stats.paired_bootstrap(y, y, np.zeros(500, dtype=int), n_boot=999)
+    assert res.p_value == pytest.approx(2 / 1000)
+    assert "p <= 0.002 (no resample crossed 0)" in str(res)
+    unknown = stats.PairedComparison(0.1, 0.05, 0.15, 0.002)  # n_boot unknown: printed as it is
+    assert "p = 0.002" in str(unknown)
+
+
 def test_mcnemar_counts_discordant_pairs_and_matches_binomial():
     y = np.zeros(20, dtype=int)
     a = np.zeros(20, dtype=int)

@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # figures inline, saved in the notebook (a non-interactive backend such as Agg would drop them)
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
     notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     results_dir = Path(os.environ.get("COURSE_RESULTS_DIR", ROOT / "results"))
