@@ -17,7 +17,7 @@ MATHJAX    := tools/site/node_modules/mathjax/es5/tex-mml-chtml.js
 E2E_STAMP  := $(VENV)/.e2e-installed
 CHROMIUM   ?= /usr/bin/chromium
 
-.PHONY: help venv run test unit nbval lab data lint format sync results seeds-06 seeds-07 reproduce samples lock clean distclean \
+.PHONY: help venv run test unit nbval lab data lint format sync results seeds-06 seeds-07 seeds-09 reproduce samples lock clean distclean \
         site student student-test e2e
 
 help:  ## list the targets
@@ -108,6 +108,9 @@ seeds-06: $(STAMP)  ## notebook 06's seed study (seeds 43-44, LSTM without clipp
 reproduce: $(STAMP)  ## re-run one notebook (NB=06) in a scratch copy; check its headline is inside the published interval
 	@test -n "$(NB)" || { echo "usage: make reproduce NB=06"; exit 2; }
 	$(PY) tools/reproduce.py $(NB)
+
+seeds-09: $(STAMP)  ## notebook 09's seed study (its main LSTM with seeds 43-44) -> results/studies/09_lm_seeds.json
+	$(PY) tools/lm_seeds.py
 
 seeds-07: $(STAMP)  ## notebook 07's seed study (NSMC tokenizer race, seeds 43-44) -> results/studies/*.json
 	$(PY) tools/nsmc_seeds.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import random
 from pathlib import Path
@@ -130,3 +131,13 @@ def results_dir() -> Path:
     """Where full-profile metrics go: $COURSE_RESULTS_DIR, else results/ in the repository."""
     env = os.environ.get("COURSE_RESULTS_DIR")
     return Path(env).expanduser() if env else repo_root() / "results"
+
+
+def fingerprint(*arrays: np.ndarray) -> str:
+    """A short SHA-256 of arrays (shape, dtype and bytes): equal data, equal fingerprint."""
+    h = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.shape}{a.dtype}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()[:16]

@@ -540,7 +540,8 @@ def train_char_lm(
 
     An epoch is `steps_per_epoch` updates of `batch_size` chunks of `seq_len` (default: one pass
     over the training text). Stateless runs draw random chunks; stateful runs read the text as
-    `batch_size` consecutive streams (a fresh random offset and zero state every epoch). After each
+    `batch_size` consecutive streams (a fresh random offset and zero state every epoch; an epoch
+    shorter than one pass reads a run of consecutive batches starting at a random batch). After each
     epoch the validation text is scored with the state carried across chunks; training stops when
     it has not improved for `patience` epochs, and the best epoch's weights are restored.
     """
@@ -577,7 +578,10 @@ def train_char_lm(
         if config.stateful:
             reset_char_lm_states(model)
             X, Y = stream_batches(train_ids, T, B, offset=int(rng.integers(0, T)))
-            X, Y = X[: steps * B], Y[: steps * B]
+            n_batches = len(X) // B
+            # fewer updates than one pass: a random run of consecutive batches, not always the first
+            first = int(rng.integers(0, n_batches - steps + 1)) if steps < n_batches else 0
+            X, Y = X[first * B : (first + steps) * B], Y[first * B : (first + steps) * B]
         else:
             X, Y = random_chunks(train_ids, T, steps * B, seed=int(rng.integers(2**31)))
         h = model.fit(X, Y, batch_size=B, epochs=1, shuffle=False, verbose=0)
@@ -620,6 +624,88 @@ def train_char_lm(
         history=history,
         epoch_seconds=epoch_seconds,
     )
+
+
+def seed_study(
+    config: LMConfig,
+    train_ids: np.ndarray,
+    val_ids: np.ndarray,
+    test_ids: np.ndarray,
+    *,
+    vocab_size: int,
+    epochs: int,
+    seeds: Sequence[int],
+    block: int = 250,
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """Train `config` once per seed and score the test text (state carried); a JSON-ready record.
+
+    Per seed: the run summary, the test bits per character and the mean bits of every `block`
+    consecutive test characters (for seed-mean intervals and paired tests against a baseline).
+    The record carries a fingerprint of the three id arrays and the settings, so that a notebook
+    uses it only for exactly its own data and configuration (`load_seed_study`).
+    """
+    runs = []
+    for seed in seeds:
+        result = train_char_lm(
+            config,
+            train_ids,
+            val_ids,
+            vocab_size=vocab_size,
+            epochs=epochs,
+            seed=seed,
+            verbose=not quiet,
+            prefix=f"seed {seed}: ",
+        )
+        nll = char_nll(result.model, np.asarray(test_ids, np.int32), carry_state=True)
+        runs.append(
+            {
+                "seed": seed,
+                **result.summary(),
+                "test_bpc": bits_per_char(nll),
+                "test_block_bpc": [round(float(b), 6) for b in chunk_means(nll, block) / LN2],
+            }
+        )
+    return {
+        "settings": _study_settings(config, epochs, block),
+        "fingerprint": _study_key(train_ids, val_ids, test_ids),
+        "runs": runs,
+    }
+
+
+def load_seed_study(
+    path: str | Path,
+    config: LMConfig,
+    train_ids: np.ndarray,
+    val_ids: np.ndarray,
+    test_ids: np.ndarray,
+    *,
+    epochs: int,
+    block: int = 250,
+) -> dict[str, Any] | None:
+    """The seed study at `path` if it was made with exactly these arrays and settings, else None."""
+    import json
+
+    path = Path(path)
+    if not path.exists():
+        return None
+    study = json.loads(path.read_text(encoding="utf-8"))
+    same = study.get("settings") == _study_settings(config, epochs, block)
+    return (
+        study
+        if same and study.get("fingerprint") == _study_key(train_ids, val_ids, test_ids)
+        else None
+    )
+
+
+def _study_settings(config: LMConfig, epochs: int, block: int) -> dict[str, Any]:
+    return {"config": config.as_dict(), "epochs": epochs, "block": block}
+
+
+def _study_key(*arrays: np.ndarray) -> str:
+    from .config import fingerprint
+
+    return fingerprint(*(np.asarray(a, np.int32) for a in arrays))
 
 
 def generate(

@@ -6,7 +6,6 @@ part, trained under the course protocol, and a seed study whose JSON the noteboo
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ import keras
 import numpy as np
 
 from .batching import bucket_by_length, predict_by_length
-from .config import set_seed
+from .config import fingerprint, set_seed
 from .metrics import classification_scores
 from .training import BatchLosses, Run, fit
 
@@ -112,16 +111,6 @@ def train_classifier(
         callbacks=callbacks,
         quiet=quiet,
     )
-
-
-def fingerprint(*arrays: np.ndarray) -> str:
-    """A short SHA-256 of arrays (shape, dtype and bytes): equal data, equal fingerprint."""
-    h = hashlib.sha256()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(f"{a.shape}{a.dtype}".encode())
-        h.update(a.tobytes())
-    return h.hexdigest()[:16]
 
 
 def _record(run: Run) -> dict[str, Any]:

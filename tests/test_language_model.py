@@ -224,3 +224,46 @@ def test_input_dropout_adds_a_weightless_layer_after_the_embedding():
     with pytest.raises(ValueError, match="input_dropout"):
         lm.build_char_lm(10, units=4, input_dropout=1.0)
     assert lm.LMConfig().input_dropout == 0.0
+
+
+def test_seed_study_records_every_seed_and_loads_only_for_the_same_data_and_settings(tmp_path):
+    import json
+
+    rng = np.random.default_rng(0)
+    train, val, test = (rng.integers(0, 6, n).astype(np.int32) for n in (400, 120, 120))
+    cfg = lm.LMConfig(units=4, embed_dim=3, seq_len=10, batch_size=4, jit_compile=False)
+    study = lm.seed_study(
+        cfg, train, val, test, vocab_size=6, epochs=1, seeds=(1, 2), block=25, quiet=True
+    )
+    assert [r["seed"] for r in study["runs"]] == [1, 2]
+    assert all(len(r["test_block_bpc"]) == (len(test) - 1) // 25 for r in study["runs"])
+    assert all(0 < r["test_bpc"] < 10 for r in study["runs"])
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps(study), encoding="utf-8")
+    assert lm.load_seed_study(path, cfg, train, val, test, epochs=1, block=25) == study
+    assert lm.load_seed_study(path, cfg, train, val, test, epochs=2, block=25) is None
+    assert lm.load_seed_study(path, cfg, train, val, test[::-1].copy(), epochs=1, block=25) is None
+    assert lm.load_seed_study(tmp_path / "missing.json", cfg, train, val, test, epochs=1) is None
+
+
+def test_short_stateful_epochs_do_not_always_read_the_start_of_the_streams(monkeypatch):
+    import keras
+
+    starts = []
+    real_fit = keras.Model.fit
+
+    def spy(self, X, *args, **kwargs):
+        starts.append(int(np.asarray(X)[0, 0]))  # ids are positions: where the first chunk starts
+        return real_fit(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", spy)
+    ids = np.arange(4000, dtype=np.int32)
+    cfg = lm.LMConfig(
+        units=4, embed_dim=3, seq_len=10, batch_size=4, stateful=True, jit_compile=False
+    )
+    lm.train_char_lm(
+        cfg, ids, ids[:200], vocab_size=4000, epochs=3, steps_per_epoch=5, patience=3, verbose=False
+    )
+    # streams of about 1,000 ids; five batches read 50 of each: the start moves by more than the
+    # random offset (< seq_len) alone could move it
+    assert max(starts) - min(starts) > cfg.seq_len
