@@ -67,7 +67,11 @@ def compare(published: dict, new: dict) -> tuple[list[str], bool]:
     other = [d for d in diffs if not _is_timing(d)]
     lines.append(
         f"recorded metrics: {len(other)} differ apart from timings"
-        + (f" ({', '.join(other[:8])}{' ...' if len(other) > 8 else ''})" if other else " (identical numbers)")
+        + (
+            f" ({', '.join(other[:8])}{' ...' if len(other) > 8 else ''})"
+            if other
+            else " (identical numbers)"
+        )
         + f"; {len(timing)} timing entries differ"
     )
     return lines, ok
@@ -90,7 +94,11 @@ def _differences(a: object, b: object, path: str = "") -> list[str]:
             out += _differences(a.get(key), b.get(key), sub) if key in a and key in b else [sub]
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differences(x, y, f"{path}[{i}]")]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in _differences(x, y, f"{path}[{i}]")
+        ]
     return [] if a == b else [path]
 
 
