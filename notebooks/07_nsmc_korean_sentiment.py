@@ -27,11 +27,11 @@
 # **Prerequisites:** 04 (LSTM gates) and 06 (IMDB sentiment: vectorization, masking, length
 # bucketing, the comparison protocol).
 #
-# **Time to run:** about 15 minutes in the full profile, measured on 2 CPU cores that other jobs
-# were sharing (of which about 2 minutes to tokenize 200,000 reviews with Kiwi the first time,
-# and about 11 minutes of training); about 30 seconds of computing in the smoke profile. The
-# seed study of section 7 has its own command, `make seeds-07` (about 23 minutes), whose
-# results this notebook reads.
+# **Time to run:** about 8 minutes in the full profile on 2 CPU cores with Kiwi's cache empty (of
+# which under a minute to tokenize 200,000 reviews with Kiwi the first time, and about 6 minutes
+# of training; the last cell prints the wall time); well under a minute in the smoke profile. The
+# seed study of section 7 has its own command, `make seeds-07` (23 minutes as measured on 2 cores
+# that other jobs were sharing), whose results this notebook reads.
 
 # %% [markdown] tags=["colab-badge"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/07_nsmc_korean_sentiment.ipynb)
@@ -485,8 +485,8 @@ display(left(paired, precision=4))
 # %% [markdown]
 # Test-set noise is one source of uncertainty; training randomness is the other. The same
 # network trained again with another seed (other initial weights, other batch order) lands
-# somewhere else. The seed study `make seeds-07` (`tools/nsmc_seeds.py`, about 23 minutes on 2
-# CPU cores) trains the four race models again, with exactly these data and settings
+# somewhere else. The seed study `make seeds-07` (`tools/nsmc_seeds.py`, 23 minutes as measured on 2
+# shared CPU cores) trains the four race models again, with exactly these data and settings
 # (`helpers.nsmc`), for seeds 43 and 44, and writes `results/studies/07_nsmc_tokenizer_seeds.json`.
 # Together with this notebook's seed 42 that gives three seeds per tokenizer:
 
@@ -527,6 +527,7 @@ spread = seeds.groupby("tokenizer", sort=False).agg(
     val_sd=("val accuracy", "std"),
     test_mean=("test accuracy", "mean"),
     test_sd=("test accuracy", "std"),
+    test_each_seed=("test accuracy", lambda a: [round(float(v), 4) for v in a]),
     best_epochs=("best epoch", list),
 )
 spread.index = [nsmc.LABELS[n] for n in spread.index]

@@ -82,7 +82,10 @@ TIMING_WORDS = ("second", "s_per_epoch", "wall", "time")
 
 def _is_timing(path: str) -> bool:
     """A key path that measures time (these differ between runs by nature)."""
-    return any(word in part for part in path.split(".") for word in TIMING_WORDS)
+    parts = path.split(".")
+    return any(word in part for part in parts for word in TIMING_WORDS) or any(
+        part.split("[")[0].endswith(" s") for part in parts
+    )  # keys such as "tokenize 200k s" are seconds too
 
 
 def _differences(a: object, b: object, path: str = "") -> list[str]:
