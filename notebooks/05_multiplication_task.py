@@ -30,8 +30,8 @@
 # **Prerequisites**: 02 (recurrent networks, backpropagation through time), 03 (vanishing gradients,
 # the forget-gate bias), 04 (the LSTM gates and the NumPy LSTM in `helpers.numpy_rnn`).
 #
-# **Time to run**: 15 minutes measured in the full profile on 2 CPU cores shared with other jobs (6.4 minutes
-# of CPU time); about 30 s in the smoke profile.
+# **Time to run**: about 5 minutes in the full profile on 2 CPU cores (the wall time is recorded
+# with the results); well under half a minute in the smoke profile.
 
 # %% [markdown] tags=["colab-badge"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/v1.0/notebooks/05_multiplication_task.ipynb)
