@@ -73,6 +73,7 @@ from matplotlib.colors import Normalize
 
 from helpers import language_model as lm
 from helpers import stats
+from helpers.config import repo_root
 from helpers.korean import clean_review
 
 SEED = helpers.setup(seed=42)
@@ -140,9 +141,10 @@ print("--- the first 200 characters ---")
 print(train_text[:200])
 
 # %% [markdown]
-# The vocabulary holds letters, digits, punctuation, space and newline; `encode` would raise a
-# clear error if validation or test text held a symbol training never saw (it holds none). The
-# text is a sequence of speeches: a speaker's name in capitals, a colon, a newline, the verse.
+# The vocabulary holds letters, punctuation, space, newline and one digit ('3'); `encode` would
+# raise a clear error if validation or test text held a symbol training never saw (it holds none).
+# The text is a sequence of speeches: a speaker's name (usually in capitals, sometimes a title
+# such as "First Citizen"), a colon, a newline, the verse.
 #
 # ## 3. Baselines a language model must beat
 #
@@ -170,15 +172,24 @@ print(
     f"validation bpc  uniform {lm.bits_per_char(uniform_nll_of(val_ids)):.3f}   "
     f"unigram {lm.bits_per_char(unigram_nll(val_ids)):.3f}"
 )
+by_count = np.argsort(-counts)
+print(
+    "most frequent:",
+    [(vocab.chars[i], int(counts[i])) for i in by_count[:3]],
+    " rarest:",
+    [(vocab.chars[i], int(counts[i])) for i in by_count[-2:]],
+)
 
 # %% [markdown]
-# Knowing only which letters are common saves about 1.2 bits per character: 'e', space and 't'
-# are frequent, 'Z' and '$' are rare.
+# Knowing only which letters are common saves more than a bit per character (uniform against
+# unigram above); the counts range from the space and 'e' to symbols seen only a handful of times.
 #
 # **Character n-grams.** An n-gram model conditions on the previous $n-1$ characters,
 # $h = x_{t-n+1} \dots x_{t-1}$. Raw counts $c(h, x)/c(h)$ give probability 0 to anything unseen,
-# so we use *interpolated Kneser–Ney* smoothing (Kneser & Ney 1995; Chen & Goodman 1999), the
-# classic best n-gram recipe. Each level subtracts a discount $D$ from every count and hands the
+# so we use *interpolated Kneser–Ney* smoothing (Kneser & Ney 1995; Chen & Goodman 1999), a strong
+# classic recipe (Chen & Goodman's best variant, *modified* Kneser–Ney, uses three discounts per
+# level; ours uses one, $D = n_1 / (n_1 + 2 n_2)$ from the numbers of n-grams seen once and twice,
+# and a context never seen falls back to the shorter one). Each level subtracts $D$ from every count and hands the
 # freed mass to the next-shorter context $h'$:
 #
 # $$p_{\text{KN}}(x \mid h) = \frac{\max(c(h, x) - D, 0)}{c(h)}
@@ -219,9 +230,10 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Each extra character of context helps a lot up to order 5, a little at order 6, and from order 7
-# on the validation score gets worse again: longer contexts are seen too rarely in a million
-# characters to estimate anything. The printed minimum is the order we keep.
+# Each extra character of context helps a lot up to order 5 and a little more at order 6; beyond
+# that the curve is flat within a couple of hundredths of a bit (the printed scores): longer
+# contexts are seen too rarely in a million characters to add information. The printed minimum is
+# the order we keep.
 #
 # **A compressor as a reference.** `lzma` (the xz format) knows nothing about English but finds
 # repeated strings. We report two numbers at the end: the test text compressed alone, and the
@@ -308,13 +320,15 @@ for k in range(3):
     print(f"batch {k}: row 0 {X_demo[2 * k].tolist()}   row 1 {X_demo[2 * k + 1].tolist()}")
 
 # %% [markdown]
-# Row 0 reads 0, 1, 2 then 3, 4, 5 …; row 1 reads the second half of the text.
+# Row 0 reads 0, 1, 2 then 3, 4, 5 …; row 1 continues from where row 0's stream ends (9, 10, 11 …);
+# the leftover that does not fill a batch (18–23 here) is dropped.
 #
 # **The comparison.** Both modes get the same protocol: a smaller LSTM (128 units) so that the
 # comparison is cheap, Adam with the learning rate decayed on a cosine to 10 % over the budget,
 # each weight tensor's gradient norm clipped at 1 (Keras' `clipnorm`), `COMPARE_STEPS` updates of
 # 32 chunks of 50 characters per epoch, and a budget of `COMPARE_EPOCHS` epochs. After every epoch `lm.train_char_lm` scores the validation text with
-# the state carried across chunks and keeps the best epoch (early stopping, patience 2).
+# the state carried across chunks and keeps the best epoch (early stopping, patience 2, which
+# cannot trigger within two epochs: these runs simply end at their budget).
 
 # %%
 COMPARE_EPOCHS = helpers.pick(full=2, smoke=1)
@@ -343,14 +357,17 @@ print(
 )
 
 # %% [markdown]
-# After the same budget (two short epochs of `COMPARE_STEPS` updates, about half a pass over the
-# training text), the two modes end level on validation: the printed scores agree to the third
-# decimal, and the rule `min` picks the first of the two. One seed each and no gap: this is a
-# choice, not evidence that either mode is better. Both runs were still improving quickly when
-# their budget ended, so the comparison is cut short; a longer budget could separate them.
+# After the same budget (two short epochs of `COMPARE_STEPS` updates each, about half a pass over
+# the training text), stateful training is ahead on validation by about 0.02 bits per character
+# (the two scores printed above). One seed each and a small gap: we use it as the choice it is
+# meant to be, not as evidence that one mode is better. Both runs were still improving quickly
+# when their budget ended, so the comparison is cut short.
 #
-# **The main model** uses the chosen mode with 256 units, full passes over the training text as
-# epochs, an epoch cap of `EPOCHS` and the same early stopping.
+# **The main model** uses the chosen mode with 256 units, epochs of one pass over the training
+# text (stateful: the streams read from a random offset; stateless: one pass's worth of randomly
+# placed chunks), an epoch cap of `EPOCHS` and the same early stopping. The learning rate decays on a cosine that
+# reaches 10 % at the cap, so "still improving at the cap" would need a longer schedule, not just
+# more epochs.
 
 # %%
 EPOCHS = helpers.pick(full=7, smoke=1)
@@ -396,14 +413,25 @@ plt.show()
 # %% [markdown]
 # The main LSTM improved at every epoch and was still improving when the epoch cap stopped it
 # (best epoch = last epoch, printed above): it is **cut short, not converged**. Its validation
-# bits per character crossed the Kneser–Ney line during the fourth pass and ended a little below
-# it. On two CPU cores this budget is `EPOCHS` passes over the training text in chunks of
+# bits per character were still above the Kneser–Ney line after three epochs, just below it after
+# four, and ended a little below it. On two CPU cores this budget is `EPOCHS` passes over the training text in chunks of
 # $T = 50$ characters, 32 chunks per update (the update count and the seconds are printed above).
 #
-# ## 6. The test text, read once
+# ## 6. The test text
 #
-# **Carrying the state.** A stateful evaluation reads the test text from start to end and never
-# forgets; restarting every chunk from a zero state throws away the context at each boundary.
+# All choices above were made on validation text; the test text is scored in this section. It was
+# not read only once while the notebook was developed: an earlier version (64 chunks of 100
+# characters per update, learning rate 0.004, five epochs) was scored on it and trailed the n-gram.
+# The configuration used here was adopted after that run. It is also much better on validation
+# (the earlier model ended at about 2.55 bits per character there). This configuration was then
+# scored once more in the stateless mode, before a flaw in the mode comparison was fixed (short
+# stateful epochs had always re-read the same quarter of the text); with the fix, validation
+# chose the stateful mode used here. So the comparison below is not a single-look test, and the
+# seeds below matter for that reason too.
+#
+# **Carrying the state.** A stateful evaluation reads each of 8 long pieces of the test text from
+# start to end, carrying the state across every chunk boundary; restarting every chunk from a zero
+# state throws away the context at each boundary.
 # `lm.char_nll(model, ids, carry_state=...)` does both (the carried version reads 8 long
 # contiguous pieces, which is the same as feeding consecutive chunks to a stateful model). Both
 # give one negative log-likelihood per test character.
@@ -444,13 +472,15 @@ plt.show()
 
 # %% [markdown]
 # Restarting from a zero state at every chunk boundary costs the extra bits per character printed
-# above on the whole test text. The figure shows where they are lost: restarted from a zero state,
-# the model pays more than a bit extra for the first character of a chunk, and catches up with the
-# carried state within about five characters; after that the two curves coincide. A short context
-# already tells this model most of what it uses.
+# above on the whole test text, a large amount for a model trained with its state carried: it
+# learned to rely on it. The figure shows where the bits are lost: restarted from a zero state,
+# the model pays about three bits extra for the first character of a chunk, catches up with the
+# carried state over the next five or so characters, and stays a little above it for a few dozen
+# more.
 #
 # **Every model on the test text, with intervals.** The test text is cut into blocks of 250
-# characters; the bootstrap resamples blocks (not single characters, which are strongly
+# characters (the last, incomplete block is left out of the table, so its numbers can differ from
+# the ones above in the fourth decimal); the bootstrap resamples blocks (not single characters, which are strongly
 # correlated with their neighbours) to give a 95 % interval for each model's bits per character,
 # and a paired bootstrap over the same blocks compares the LSTM with the n-gram. Perplexity is
 # $2^{\text{bpc}}$.
@@ -490,26 +520,87 @@ paired = stats.paired_bootstrap(
     blocks[LSTM], blocks[LSTM], blocks[NGRAM], metric=mean_of, seed=SEED
 )
 print(f"LSTM minus {NGRAM}, bits per char on the same {len(blocks[LSTM])} test blocks: {paired}")
+restart_cost = stats.paired_bootstrap(
+    blocks[RESTART], blocks[RESTART], blocks[LSTM], metric=mean_of, seed=SEED
+)
+restart_vs_ngram = stats.paired_bootstrap(
+    blocks[RESTART], blocks[RESTART], blocks[NGRAM], metric=mean_of, seed=SEED
+)
+print(f"restarted minus state carried (the cost of restarting): {restart_cost}")
+print(f"restarted LSTM minus {NGRAM}: {restart_vs_ngram}")
 
 # %% [markdown]
-# **The LSTM beats the n-gram, narrowly.** On the test text the LSTM with the state carried has
-# the lowest bits per character of all models in the table, and the paired difference with the
-# Kneser–Ney 6-gram is negative with a 95 % interval that excludes 0 (the line above): a small but
-# real lead, a few hundredths of a bit per character. It also beats `lzma` given the training text.
-# That lead needs the state carried: restarted at every chunk the same LSTM scores worse than the
-# n-gram (the restarted row; the two intervals overlap). The lead is small because the budget is small: the n-gram
-# counted every 6-gram of the million training characters in seconds, while the LSTM read the
-# training text `EPOCHS` times and was still improving. Every model is worse on the test text than
-# on validation (compare the validation scores above with the test table): the last 5 % of the
-# file is simply harder text.
+# **Seeds.** The intervals above measure the noise of the test text for *this* trained model.
+# Another seed gives other initial weights and other chunks, and another score; whether the
+# LSTM's lead survives that is a question for more seeds. Two more seeds of the main model come
+# from `make seeds-09` (`tools/lm_seeds.py`, about 10 minutes on 2 cores), which writes
+# `results/studies/09_lm_seeds.json`. The notebook uses that file only if it was made from exactly
+# this data and configuration; otherwise (for instance in the smoke profile) it trains them here.
+
+# %%
+# long-cell: the seed study, loaded or run, and read in one place
+study = lm.load_seed_study(
+    repo_root() / "results" / "studies" / "09_lm_seeds.json",
+    main_cfg,
+    train_ids,
+    val_ids,
+    test_ids,
+    epochs=EPOCHS,
+    block=BLOCK,
+)
+print("seed study matches this notebook's data and settings:", study is not None)
+if study is None:
+    study = lm.seed_study(
+        main_cfg,
+        train_ids,
+        val_ids,
+        test_ids,
+        vocab_size=V,
+        epochs=EPOCHS,
+        seeds=helpers.pick(full=(43, 44), smoke=(43,)),
+        block=BLOCK,
+        quiet=True,
+    )
+seed_bpc = {SEED: lm.bits_per_char(nll[LSTM]) * 1.0} | {
+    r["seed"]: r["test_bpc"] for r in study["runs"]
+}
+seed_blocks = [blocks[LSTM]] + [np.asarray(r["test_block_bpc"]) for r in study["runs"]]
+mean_blocks = np.mean(seed_blocks, axis=0)  # per block, the mean over the seeds
+seed_mean_cmp = stats.paired_bootstrap(
+    mean_blocks, mean_blocks, blocks[NGRAM], metric=mean_of, seed=SEED
+)
+ngram_bpc = lm.bits_per_char(nll[NGRAM])
+print("LSTM test bpc by seed:", {s: round(v, 4) for s, v in seed_bpc.items()})
+print(
+    f"mean ± sd over seeds: {stats.fmt_mean_sd(list(seed_bpc.values()), digits=4)};  {NGRAM}: {ngram_bpc:.4f}"
+)
+print(f"seeds below the n-gram: {sum(v < ngram_bpc for v in seed_bpc.values())} of {len(seed_bpc)}")
+print(
+    f"seed-mean LSTM minus {NGRAM}, paired over the same {len(mean_blocks)} blocks: {seed_mean_cmp}"
+)
+
+# %% [markdown]
+# **One LSTM beats the n-gram; three seeds tie with it.** On the test text the model trained here
+# (seed 42), with the state carried, has the lowest bits per character in the table, and its
+# paired difference with the Kneser–Ney 6-gram excludes 0. But that interval knows only the noise
+# of the test text. Over three seeds (the seeds lines above), two of three score below the n-gram,
+# the seed spread is as large as the lead, and the seed-mean's paired difference with the n-gram
+# contains 0: **across training randomness, the LSTM and the 6-gram tie** on this budget. The LSTM
+# also needs its state: restarted at every chunk it is clearly worse than the n-gram (the paired
+# lines). The budget explains why the race is this close: the n-gram counted every 6-gram of the
+# million training characters in seconds, while the LSTM read the training text `EPOCHS` times
+# and was still improving. Every trained model is worse on the test text than on validation
+# (compare the validation scores above with the test table): the last 5 % of the file is simply
+# harder text.
 #
-# **Against published results.** Character-level results on this corpus are usually reported as
-# validation loss in nats per character on a 90/10 split (the last 10 % as validation), so they
-# are comparable only roughly with our test text (the last 5 %, which, judging by every model here,
-# is harder than our validation text). nanoGPT's reference runs (Karpathy, 2023) give a
-# 10.7-million-parameter, 6-layer transformer (context 256) trained for about 3 minutes on an
-# A100 GPU: 1.47 nats = 2.12 bits per character; and a small 4-layer transformer (context 64)
-# trained for about 3 minutes on a laptop CPU: 1.88 nats = 2.71 bits per character.
+# **Against published results.** nanoGPT (Karpathy, 2023) reports validation loss in nats per
+# character on a 90/10 split; its last 10 % covers our validation and test text together, and its
+# loss is averaged over windows of 256 (or 64) characters that each start without context, closer
+# to our "restarted" reading than to the carried one. char-rnn's default split is 95/5, whose
+# validation text is our test text. So the comparison is rough. nanoGPT's reference runs give a
+# 10.7-million-parameter, 6-layer transformer (context 256) trained for about 3 minutes on an A100
+# GPU: 1.47 nats = 2.12 bits per character; and a small 4-layer transformer (context 64) trained for
+# about 3 minutes on a laptop CPU: 1.88 nats = 2.71 bits per character.
 
 # %%
 published = {
@@ -525,11 +616,11 @@ print(
 )
 
 # %% [markdown]
-# Our LSTM's test score (the last line above) is better than that of nanoGPT's small transformer
-# trained for about 3 minutes on a laptop CPU, and well above the GPU-trained transformer; both
-# were measured on a different split, so read the comparison as rough. On this corpus a
-# well-smoothed 6-gram is a strong baseline: the LSTM needed several passes over the training text
-# to pull ahead of it, and a model of the nanoGPT kind needs a GPU to pull far ahead. Notebook 10
+# Our LSTM's test score (the last line above) is better (fewer bits) than that of nanoGPT's small
+# CPU-trained transformer and worse (more bits) than the GPU-trained one; the splits and the
+# evaluation windows differ, so read the comparison as rough. On this corpus a well-smoothed
+# 6-gram is a strong baseline: the LSTM needed several passes over the training text to pull
+# ahead of it. Notebook 10
 # tunes the LSTM on a short budget like this one.
 #
 # ## 7. Generating text: temperature and top-k
@@ -576,9 +667,9 @@ for tau in temps:
     )
 
 # %% [markdown]
-# After `"ROMEO:\nI will "` the most likely next character is 'n'; lowering $\tau$ from 1 to 0.5
-# nearly doubles its probability and lowers the entropy of the distribution by about a bit, while
-# $\tau = 1.5$ flattens it (the four lines above).
+# After `"ROMEO:\nI will "` the most likely next character is 'b'; lowering $\tau$ from 1 to 0.5
+# more than doubles its probability and lowers the entropy of the distribution by more than a
+# bit, while $\tau = 1.5$ flattens it (the four lines above).
 #
 # Samples of 250 characters from the same prime, seeded so that the notebook prints the same text
 # every time it runs in the same environment:
@@ -586,17 +677,20 @@ for tau in temps:
 # %%
 N_SAMPLE = helpers.pick(full=250, smoke=40)
 samples = {}
-for tau, k in ((0.5, None), (0.8, None), (1.0, None), (1.0, 5)):
+for tau, k in ((0.5, None), (0.8, None), (1.0, None), (1.5, None), (1.0, 5)):
     label = f"temperature {tau}" + (f", top-{k}" if k else "")
     samples[label] = lm.generate(model, vocab, PRIME, N_SAMPLE, temperature=tau, top_k=k, seed=SEED)
     print(f"===== {label} =====\n{PRIME}{samples[label]}\n")
 
 # %% [markdown]
-# At $\tau = 0.5$ the text is built from the commonest words ("the", "and", "of the") and
-# repeats them; at 0.8 and 1.0 it invents more words ("necestily", "impeactment"). Every sample
-# has the layout right (speaker names in capitals, a colon, a line break, verse-length lines) and
-# real speaker names from the plays (HENRY BOLINGBROKE, LADY CAPULET, KING RICHARD III,
-# BUCKINGHAM); the words are often plausible non-words, as expected at over 2 bits per character.
+# At $\tau = 0.5$ the text is built from the commonest words ("the", "and his", "of the") and
+# repeats them; at 1.0 it invents more words ("fifting", "neirest"), and at 1.5, where the
+# distribution is flattest, many words are invented ("retunsard", "lavioly"). The samples get the
+# layout right: a speaker's name (usually in capitals, sometimes a title such as "Third Servant"),
+# a colon, a line break, verse-length lines; and they use real speaker names from the plays
+# (GLOUCESTER, QUEEN ELIZABETH, CAPULET). Top-5 at $\tau = 1$ removes the unlikely tail, but in
+# this one sample it still invents words ("profoot", "whatcherness"): at over 2 bits per
+# character, much of the model's uncertainty is among plausible letters, not in the tail.
 #
 # ## 8. Where the model is surprised
 #
@@ -642,7 +736,8 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# To put numbers on the picture, we group every test character by where it stands:
+# To put numbers on the picture, we put test characters into a few groups by where they stand
+# (the groups overlap: a letter of a speaker's name is also a first or later letter of a word):
 
 # %%
 # long-cell: one experiment that runs as a unit
@@ -680,9 +775,10 @@ pd.DataFrame(
 # it is much easier to finish. Spaces are cheap (well under 1 bit), newlines cost about a bit, and
 # letters of speaker names and punctuation cost about 4 bits or more. Against the 6-gram, the LSTM is
 # behind inside words and on speaker names (it has not yet learned all the spellings and names
-# that the n-gram simply counts) and ahead on first letters, spaces, newlines and punctuation,
-# where context longer than the n-gram's five characters helps: what was said earlier in the
-# line or the sentence.
+# that the n-gram simply counts) and ahead on first letters, spaces, newlines and punctuation.
+# The newline advantage is consistent with the model knowing how long the line already is, which
+# five characters of context cannot tell (section 9 finds a unit that tracks the position in the
+# line). The table is descriptive: its per-group differences carry no intervals.
 #
 # ## 9. Units that track something readable
 #
@@ -690,8 +786,9 @@ pd.DataFrame(
 # on inside quotes. We look for such units *by correlation*, not by eye: we compute the hidden
 # state $h_t$ of every unit over the validation text, correlate each unit with a few readable
 # features, keep the unit with the largest $|r|$ per feature, and then check that same unit on the
-# test text (a unit chosen among 256 on one text could correlate by chance; on fresh text it
-# cannot).
+# test text (a unit chosen among 256 on one text could correlate by chance; on fresh text that is
+# unlikely). The features overlap — names are mostly in capitals, and every name line ends in ':'
+# — so a unit correlated with one feature may be responding to another.
 
 # %%
 # long-cell: one experiment that runs as a unit
@@ -751,14 +848,14 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The correlations hold on the test text about as well as on validation (the two columns differ
-# by at most about 0.05), so they are not artefacts of picking the best of 256 units on one text.
-# The strongest are the units for "after a comma or stop", "capital letter" (negative: the unit
-# drops on capitals) and "inside a speaker's name"; the figure shows the name unit switching on
-# for the length of a name and staying near 0 elsewhere. The best "position in line" unit tracks
-# the position only loosely ($|r| \approx 0.4$): in the figure it jumps at line breaks but does
-# not climb steadily with the position. Karpathy et al. found clean line-length counters in much
-# larger, longer-trained models; this small, short-trained one has not (yet) formed one.
+# The correlations hold on the test text about as well as on validation (compare the two
+# columns), so they are not artefacts of picking the best of 256 units on one text. The strongest
+# is the unit for "after a comma or stop" (negative: it drops after punctuation). The figure shows
+# the two others: the best "position in line" unit climbs steadily along each line and falls back
+# at every line break, a line-length counter in the spirit of Karpathy et al., who found a clean one
+# on hard-wrapped prose; here it is noisier ($|r|$ about 0.6), since verse lines vary in length.
+# The name unit saturates near 1 for the whole length of a name and jumps between −1 and 0
+# elsewhere.
 #
 # ## Summary
 #
@@ -836,14 +933,16 @@ print(
 )
 
 # %% [markdown] tags=["solution"]
-# At matched parameter counts (printed above) and the same short budget, the GRU reaches a clearly
-# lower validation bits per character than the LSTM; the paired interval over validation blocks is
-# far from 0. This is early learning with one seed each: it says the GRU learned faster in this
-# short budget, not that it ends better.
+# With recurrent layers of matched size (the model totals differ by the output layer; printed
+# above) and the same short budget, the GRU reaches a lower validation bits per character than the
+# LSTM, and the paired interval over validation blocks is far from 0. That interval knows only the
+# noise of the validation text: with one seed each this is suggestive, and it is early learning,
+# not a converged model.
 #
 # **Exercise 2.** Each review of NSMC's training file (cleaned as in 07, one review per line) is a
 # line of the training text; a symbol is kept if it occurs at least 5 times in training, the rest
-# become `□`. The last 5 % of the training lines validate, the n-gram order is chosen on them, and
+# become `□`. The last 5 % of the training text (its first 60,000 symbols) validates, the n-gram
+# order is chosen on it, and
 # the first test reviews are the test text. The network is smaller (128 units) and sees only part
 # of the training text within its budget; the n-gram counts all of it.
 
@@ -915,7 +1014,7 @@ ko_cmp = stats.paired_bootstrap(
 )
 print(
     f"test bits per symbol: LSTM {lm.bits_per_char(ko_lstm):.3f}  {KO_ORDER}-gram {lm.bits_per_char(ko_ng):.3f}  "
-    f"unigram-level baseline log2 V = {math.log2(len(ko_vocab)):.2f};  LSTM - n-gram: {ko_cmp}"
+    f"uniform baseline log2 V = {math.log2(len(ko_vocab)):.2f};  LSTM - n-gram: {ko_cmp}"
 )
 print(
     f"LSTM saw {ko_run.updates * ko_cfg.batch_size * ko_cfg.seq_len:,} training symbols "
@@ -928,11 +1027,12 @@ print(
 )
 
 # %% [markdown] tags=["solution"]
-# The Korean LSTM is far behind the 5-gram on the test reviews (6.73 vs 3.88 bits per symbol):
-# with 1,840 symbols, 300 updates covered 12 % of one pass, while the n-gram counted all 5.1 million
-# training symbols. The n-gram's validation score was still improving at order 5, the largest order
-# whose n-gram codes fit in 64 bits for this vocabulary. The sample has Korean syllables and spacing
-# but few real words.
+# The Korean LSTM is far behind the 5-gram on the test reviews (the printed bits per symbol): with
+# a vocabulary of almost two thousand syllables, its short budget covered only a small share of
+# one pass (printed above), while the n-gram counted every training symbol. The LSTM is not much
+# better than the order-1 n-gram's validation score either. The n-gram's validation score was
+# still improving at order 5, the largest order whose n-gram codes fit in 64 bits for this
+# vocabulary. The sample has Korean syllables and spacing but few real words.
 #
 # **Exercise 3.** The total surprise of a sentence, divided by its length, is its bits per
 # character; the lower, the more the model expects it. Neither sentence occurs in the corpus.
@@ -952,8 +1052,9 @@ for s in candidates:
 
 # %% [markdown] tags=["solution"]
 # Both models find the Shakespeare-style sentence more expected than the office e-mail (fewer bits
-# per character, printed above). The 6-gram's preference is the stronger one: phrases such as
-# "I pray thee" and "my lord" are frequent in the training text, and it has counted them exactly.
+# per character, printed above). The 6-gram's preference is the larger one, and it gives fewer bits
+# to *both* sentences, helped by phrases it has counted exactly, such as "I pray thee" and
+# "my lord".
 
 # %% [markdown]
 # ## Recording the results
@@ -974,6 +1075,11 @@ helpers.record_results(
         "ngram_test_bpc": table.loc[NGRAM, "ci"].as_dict(),
         "ngram_order": NGRAM_ORDER,
         "lstm_minus_ngram_bpc": {"value": paired.difference, "ci95": [paired.low, paired.high]},
+        "lstm_test_bpc_seeds": stats.seed_summary(list(seed_bpc.values())),
+        "lstm_seed_mean_minus_ngram_bpc": {
+            "value": seed_mean_cmp.difference,
+            "ci95": [seed_mean_cmp.low, seed_mean_cmp.high],
+        },
     },
     test_bpc={k: table.loc[k, "ci"].as_dict() for k in nll}
     | {"lzma_alone": lzma_alone, "lzma_after_train": lzma_after_train},
@@ -1008,6 +1114,10 @@ print(
     f"{main.best_epoch} of {main.epochs_run}, {main.params:,} parameters"
 )
 print(f"LSTM - n-gram: {paired}")
+print(
+    f"LSTM over {len(seed_bpc)} seeds: {stats.fmt_mean_sd(list(seed_bpc.values()), digits=4)}; "
+    f"seed mean - n-gram: {seed_mean_cmp}"
+)
 print(f"Sample at temperature 0.8:\n{PRIME}{samples['temperature 0.8'][:200]}")
 print(
     f"Exercises: GRU {ex1['gru'].val_bpc:.3f} vs LSTM {ex1['lstm'].val_bpc:.3f} validation bpc; Korean test bits per "
@@ -1019,10 +1129,11 @@ print(
 )
 
 # %% [markdown]
-# In this run the LSTM beat the chosen Kneser–Ney 6-gram on the test text by a small margin
-# whose paired interval excludes 0 (the lines above); carrying the state across chunks was worth a
-# few hundredths of a bit per character; the two training modes tied on validation and the first
-# (stateless) was kept. The whole notebook took the wall time printed above on 2 CPU cores.
+# In this run the LSTM trained here beat the chosen Kneser–Ney 6-gram on the test text by a small
+# margin whose paired interval excludes 0, but over three seeds the two tie (the seed-mean line
+# above); carrying the state across chunks was worth about a quarter of a bit per character to
+# this stateful-trained model; validation chose stateful training by a small margin. The whole
+# notebook took the wall time printed above on 2 CPU cores.
 #
 # ## Further reading
 #
