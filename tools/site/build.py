@@ -141,7 +141,8 @@ def web_font(src: Path, dest: Path) -> None:
     from fontTools.ttLib import TTFont
 
     font = TTFont(src)
-    for tag in [t for t in font if t.startswith("TSI")]:
+    # TTFont is not a dict: iterating it calls font[0]; keys() lists the table tags
+    for tag in [t for t in font.keys() if t.startswith("TSI")]:  # noqa: SIM118
         del font[tag]
     font.save(dest)
 
