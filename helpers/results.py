@@ -172,7 +172,11 @@ def _fmt(value: Any) -> str:
             return f"{v} [{lo}, {hi}]"
         if all(_is_number(value.get(k)) for k in ("mean", "sd", "n")):
             mean, sd = _numbers(value["mean"], value["sd"])
-            return f"{mean} ± {sd} ({value['n']} seeds)"
+            spread = f"{mean} ± {sd} ({value['n']} seeds)"
+            if isinstance(ci, list) and len(ci) == 2 and all(map(_is_number, ci)):
+                lo, hi = _numbers(*ci)
+                return f"{spread}, 95% CI [{lo}, {hi}]"  # a seed mean with its bootstrap interval
+            return spread
         return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
     if isinstance(value, float):
         return f"{value:.4g}"

@@ -228,6 +228,7 @@ def test_headline_intervals_and_seed_summaries_render(isolated):
     headline = {
         "lstm_acc": {"value": 0.88124, "ci95": [0.87701, 0.88532]},
         "lstm_seeds": {"mean": 0.88124, "sd": 0.004, "n": 3, "values": [0.88, 0.877, 0.885]},
+        "seed_mean": {"mean": 0.8732, "sd": 0.0054, "n": 3, "ci95": [0.8695, 0.8765]},
         "mse": {"value": 0.0002737, "ci95": [0.0002, 0.0003]},
         "plain": 0.091234,
         "name": "BiLSTM",
@@ -237,6 +238,7 @@ def test_headline_intervals_and_seed_summaries_render(isolated):
     row = results.results_table().splitlines()[2]
     assert row == (
         "| 93_demo | lstm_acc=0.8812 [0.8770, 0.8853], lstm_seeds=0.8812 ± 0.0040 (3 seeds), "
+        "seed_mean=0.8732 ± 0.0054 (3 seeds), 95% CI [0.8695, 0.8765], "
         "mse=0.0002737 [0.0002, 0.0003], plain=0.09123, name=BiLSTM, epochs=3 | 12 s |"
     )
     assert results.results_table().splitlines()[0] == (
