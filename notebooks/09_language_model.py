@@ -30,7 +30,7 @@
 # **Prerequisites**: 02 (recurrent networks, BPTT), 04 (the LSTM cell), 06 (text in Keras,
 # bootstrap intervals from `helpers.stats`). Exercise 2 uses the Korean reviews of 07.
 #
-# **Time to run**: about 6 minutes in the full profile on 2 CPU cores (the last cell prints the
+# **Time to run**: about 5–6 minutes in the full profile on 2 CPU cores (the last cell prints the
 # measured time), well under half a minute in the smoke profile.
 
 # %% [markdown] tags=["colab-badge"]
@@ -1029,8 +1029,8 @@ print(
 # %% [markdown] tags=["solution"]
 # The Korean LSTM is far behind the 5-gram on the test reviews (the printed bits per symbol): with
 # a vocabulary of almost two thousand syllables, its short budget covered only a small share of
-# one pass (printed above), while the n-gram counted every training symbol. The LSTM is not much
-# better than the order-1 n-gram's validation score either. The n-gram's validation score was
+# one pass (printed above), while the n-gram counted every training symbol. On validation the LSTM
+# is only about half a bit better than the order-1 n-gram. The n-gram's validation score was
 # still improving at order 5, the largest order whose n-gram codes fit in 64 bits for this
 # vocabulary. The sample has Korean syllables and spacing but few real words.
 #
