@@ -286,7 +286,9 @@ tok_table.round(3)
 # and BPE pieces hardly ever go out of vocabulary — every Hangul word is spelled with pieces
 # already seen. Syllables make the sequences much longer than morphemes; BPE pieces keep them
 # slightly shorter. The BPE row counts more distinct tokens than its 8,000 pieces: characters
-# outside the 99.95 % most frequent ones are not pieces of the model and come out as themselves. Kiwi's price
+# outside the character coverage the model was trained with (`character_coverage` in
+# `helpers.subword.train_subword`, SentencePiece's advice for scripts with many characters) are not
+# pieces of the model and come out as themselves. Kiwi's price
 # is tokenization time, which is what the cache is for; BPE learns its vocabulary in seconds.
 # (The time column is scaled to 200,000 reviews; in the smoke profile it is an extrapolation.)
 #

@@ -597,7 +597,7 @@ print(
 # character on a 90/10 split; its last 10 % covers our validation and test text together, and its
 # loss is averaged over windows of 256 (or 64) characters that each start without context, closer
 # to our "restarted" reading than to the carried one. char-rnn's default split is 95/5, whose
-# validation text is our test text. So the comparison is rough. nanoGPT's reference runs give a
+# validation text is our test text. So the comparison is rough. The reference runs of Karpathy (2023) give a
 # 10.7-million-parameter, 6-layer transformer (context 256) trained for about 3 minutes on an A100
 # GPU: 1.47 nats = 2.12 bits per character; and a small 4-layer transformer (context 64) trained for
 # about 3 minutes on a laptop CPU: 1.88 nats = 2.71 bits per character.
