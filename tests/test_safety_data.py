@@ -99,6 +99,21 @@ def _official_nsmc(monkeypatch, url: str = "http://127.0.0.1:9/never") -> bytes:
     return payload
 
 
+def _downloaded_then_damaged(http_dir, monkeypatch) -> tuple[Path, bytes]:
+    """NSMC train fetched by the course from the local server, then hit by bit rot (same size,
+    same time stamp); returns its path and the official payload."""
+    folder, base, _ = http_dir
+    payload = _official_nsmc(monkeypatch, f"{base}/r.txt")
+    (folder / "r.txt").write_bytes(payload)
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    path = data.fetch("nsmc_train")
+    st = path.stat()
+    with open(path, "r+b") as fh:
+        fh.write(b"X")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return path, payload
+
+
 def test_5_read_only_crlf_copy_of_the_learner_is_kept_and_explained(monkeypatch, isolated):
     payload = _official_nsmc(monkeypatch)
     path = isolated / "data" / "nsmc" / "ratings_train.txt"
@@ -117,15 +132,7 @@ def test_5_read_only_crlf_copy_of_the_learner_is_kept_and_explained(monkeypatch,
 def test_5_a_file_the_course_downloaded_and_that_got_damaged_is_replaced(
     http_dir, monkeypatch, isolated
 ):
-    folder, base, _ = http_dir
-    payload = _official_nsmc(monkeypatch, f"{base}/r.txt")
-    (folder / "r.txt").write_bytes(payload)
-    monkeypatch.setenv("COURSE_OFFLINE", "0")
-    path = data.fetch("nsmc_train")
-    st = path.stat()
-    with open(path, "r+b") as fh:  # bit rot: same size, same time stamp
-        fh.write(b"X")
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    _, payload = _downloaded_then_damaged(http_dir, monkeypatch)
     assert data.fetch("nsmc_train").read_bytes() == payload
 
 
@@ -320,15 +327,7 @@ def test_13_one_download_when_several_processes_ask_at_once(http_dir, monkeypatc
 def test_13_concurrent_detection_of_a_damaged_download_replaces_it_once(
     http_dir, monkeypatch, isolated
 ):
-    folder, base, _ = http_dir
-    payload = _official_nsmc(monkeypatch, f"{base}/r.txt")
-    (folder / "r.txt").write_bytes(payload)
-    monkeypatch.setenv("COURSE_OFFLINE", "0")
-    path = data.fetch("nsmc_train")
-    st = path.stat()
-    with open(path, "r+b") as fh:
-        fh.write(b"X")
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    path, payload = _downloaded_then_damaged(http_dir, monkeypatch)
     calls = []
     real = data.download
     monkeypatch.setattr(
